@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the session, Alembic migrations and the file store."""

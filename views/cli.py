@@ -1,0 +1,74 @@
+"""Command-line commands, registered on the app: ``flask --app app <command>``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from storage import db, migrate
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("db-upgrade")
+    def db_upgrade() -> None:
+        """Apply every migration to the configured database."""
+        migrate.upgrade(db.get_engine())
+        click.echo("Database is at the latest migration.")
+
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option(
+        "--role", required=True, type=click.Choice(["secretariat", "chair", "panel_member", "admin"])
+    )
+    @click.option("--agency", "agency_id", default=None, help="Agency id (panel members).")
+    @click.option("--deputy", "deputy_email", default=None, help="E-mail of the deputy.")
+    @click.password_option(help="Prompted for when not given.")
+    def create_user(
+        email: str,
+        name: str,
+        role: str,
+        agency_id: str | None,
+        deputy_email: str | None,
+        password: str,
+    ) -> None:
+        """Create a staff account."""
+        from workflow import accounts
+
+        try:
+            user = accounts.create_user(
+                current_app.extensions["partnership"],
+                email=email,
+                name=name,
+                role=role,
+                password=password,
+                agency_id=agency_id,
+                deputy_email=deputy_email,
+            )
+        except accounts.AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Created {user.role} account {user.id} for {user.email}.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Load demo accounts and fictional referrals (only into an empty database)."""
+        from workflow import demo
+
+        for line in demo.load(current_app):
+            click.echo(line)
+
+    @app.cli.command("check-config")
+    def check_config() -> None:
+        """Load every partnership file and say which are valid."""
+        from partnerships import PartnershipConfigError, available_partnerships, load_partnership
+
+        failed = False
+        for slug in available_partnerships():
+            try:
+                p = load_partnership(slug)
+                click.echo(f"{slug}: ok ({p.name}, {len(p.agencies)} agencies)")
+            except PartnershipConfigError as exc:
+                failed = True
+                click.echo(str(exc), err=True)
+        if failed:
+            raise SystemExit(1)

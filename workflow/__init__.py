@@ -1,0 +1,1 @@
+"""The domain in plain Python: referrals, screening, meetings, decisions, deadlines."""
