@@ -21,6 +21,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
 from config import BASE_DIR, Config, from_env
+from forms import load_definitions
 from notify import make_mailer
 from partnerships import load_partnership
 from storage import db
@@ -77,6 +78,8 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         app.config.get("FILE_STORE_PATH") or Path(app.instance_path) / "files"
     )
     app.extensions["mailer"] = make_mailer(app.config, app.instance_path)
+    # Form definitions: a mistake in a YAML file stops start-up naming file and path.
+    app.extensions["form_definitions"] = load_definitions()
 
     _init_templates(app)
     _init_security(app)
@@ -174,9 +177,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from views import admin, auth, main, panel, secretariat
+    from views import admin, auth, main, panel, refer, secretariat
 
-    for module in (main, auth, secretariat, panel, admin):
+    for module in (main, auth, refer, secretariat, panel, admin):
         app.register_blueprint(module.bp)
 
 

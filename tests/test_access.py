@@ -50,13 +50,9 @@ def object_samples(app, staff):  # type: ignore[no-untyped-def]
         role="secretariat",
         password="spare-password-123",
     )
-    samples: dict[str, object] = {"user_id": spare.id}
-    try:
-        from tests.samples import extra_samples
-    except ImportError:
-        return samples
-    samples.update(extra_samples(app))
-    return samples
+    from tests.factories import make_referral
+
+    return {"user_id": spare.id, "referral_id": make_referral(app).id}
 
 
 def _request(client: Client, method: str, url: str):  # type: ignore[no-untyped-def]

@@ -54,3 +54,7 @@ def load(app: Flask) -> Iterator[str]:
         yield f"  {role:<13} {user.email:<26} {password}"
     created["member"].deputy = created["deputy"]
     Session.commit()
+    from workflow import demo_referrals
+
+    yield "Fictional referrals:"
+    yield from demo_referrals.load(app)

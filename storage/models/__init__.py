@@ -3,5 +3,22 @@
 from storage.models.accounts import Role, User
 from storage.models.audit import AuditEvent
 from storage.models.files import StoredFile
+from storage.models.referrals import (
+    FormDefinitionVersion,
+    InformationRequest,
+    ReferenceCounter,
+    Referral,
+    ReferralDraft,
+)
 
-__all__ = ["AuditEvent", "Role", "StoredFile", "User"]
+__all__ = [
+    "AuditEvent",
+    "FormDefinitionVersion",
+    "InformationRequest",
+    "ReferenceCounter",
+    "Referral",
+    "ReferralDraft",
+    "Role",
+    "StoredFile",
+    "User",
+]

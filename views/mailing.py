@@ -1,0 +1,100 @@
+"""The e-mails of the referral journey.
+
+Mail leaves the partnership's systems, so no message names or describes the subject of
+a referral: a reference number and a link are all it carries.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, url_for
+
+from notify import Message
+from storage.models import InformationRequest, Referral
+from views.filters import govuk_date
+
+
+def _send(to: str, subject: str, body: str) -> None:
+    p = current_app.extensions["partnership"]
+    current_app.extensions["mailer"].send(
+        Message(to=[to], subject=subject, body=body, reply_to=str(p.secretariat_email))
+    )
+
+
+def _signature() -> str:
+    p = current_app.extensions["partnership"]
+    return f"\n\n{p.screening_body} business unit\n{p.name}\n{p.secretariat_email}\n"
+
+
+def _external(endpoint: str, **values: object) -> str:
+    return current_app.config["EXTERNAL_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def send_code(email: str, code: str) -> None:
+    _send(
+        email,
+        f"Your security code is {code}",
+        f"Your security code for making a referral is {code}.\n\n"
+        "It works for 15 minutes. If you did not ask for it, you can ignore this e-mail."
+        + _signature(),
+    )
+
+
+def send_resume_link(email: str, link: str, expires_at: datetime) -> None:
+    _send(
+        email,
+        "Your saved referral",
+        "You saved a referral to come back to later. To carry on, open this link:\n\n"
+        f"{link}\n\nThe referral will be kept until {govuk_date(expires_at)}, and then "
+        "deleted with everything in it. Do not forward this e-mail: anyone with the link "
+        "can see the referral." + _signature(),
+    )
+
+
+def send_acknowledgement(referral: Referral) -> None:
+    p = current_app.extensions["partnership"]
+    _send(
+        referral.referrer_email,
+        f"Referral {referral.reference} received",
+        f"We have received your referral. Its reference is {referral.reference}.\n\n"
+        "What happens next:\n"
+        "- the business unit logs the referral and checks it has what the panel needs;\n"
+        "- partner agencies are asked what they know of the case;\n"
+        f"- the {p.screening_body} considers the referral at its next meeting and decides "
+        "whether it meets the criteria for a review;\n"
+        "- we will write to you with the outcome.\n\n"
+        "We may contact you if we need more information. Quote the reference in any "
+        "message about this referral." + _signature(),
+    )
+
+
+def notify_secretariat(referral: Referral) -> None:
+    p = current_app.extensions["partnership"]
+    _send(
+        str(p.secretariat_email),
+        f"New referral {referral.reference}",
+        f"A new referral, {referral.reference}, has been received.\n\n"
+        f"See it in the referral log: {_external('secretariat.referral', referral_id=referral.id)}",
+    )
+
+
+def send_information_request(req: InformationRequest, link: str) -> None:
+    _send(
+        req.referral.referrer_email,
+        f"More information needed for referral {req.referral.reference}",
+        f"The business unit needs more information about referral {req.referral.reference}.\n\n"
+        f"To read the request and answer it, open this link:\n\n{link}\n\n"
+        f"The link works until {govuk_date(req.expires_at)}." + _signature(),
+    )
+
+
+def notify_secretariat_information(req: InformationRequest) -> None:
+    p = current_app.extensions["partnership"]
+    _send(
+        str(p.secretariat_email),
+        f"More information received for {req.referral.reference}",
+        f"The referrer has answered your request for more information about "
+        f"{req.referral.reference}.\n\n"
+        f"{_external('secretariat.referral', referral_id=req.referral.id)}",
+    )

@@ -1,0 +1,153 @@
+"""Fictional referrals for the demo. Every person, address and event here is invented."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Flask
+
+from storage.db import Session
+from workflow import referrals
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+def demo_answers(today: date | None = None) -> list[dict[str, Any]]:
+    """Three referrals as a referrer would have filled the form."""
+    today = today or date.today()
+    return [
+        {
+            "referral_date": _iso(today - timedelta(days=12)),
+            "review_types": ["sar"],
+            "reason_summary": (
+                "Mr Ellis, 78, lived alone with dementia and diabetes. He was found dead at "
+                "home after four missed home-care visits were not followed up. Two agencies "
+                "had raised concerns about self-neglect in the previous three months."
+            ),
+            "incident_date": _iso(today - timedelta(days=30)),
+            "subject_died": "yes",
+            "subject_first_name": "Arthur",
+            "subject_last_name": "Ellis",
+            "subject_date_of_birth": "1948-02-14",
+            "subject_age": 78,
+            "subject_gender": "Male",
+            "subject_ethnicity": "White British",
+            "subject_disability": "Vascular dementia; type 2 diabetes",
+            "subject_nhs_number": "9434765919",
+            "subject_gp": "Cranbrook Road Surgery",
+            "post_mortem_result": "Awaited",
+            "subject_home_address": "14 Example Close\nIlford",
+            "subject_postcode": "IG1 1AA",
+            "subject_housing_tenure": "social_rented",
+            "other_persons": [
+                {
+                    "name": "Karen Ellis",
+                    "relationship": "Daughter (next of kin)",
+                    "address": "Lives in Essex",
+                    "other_information": "Visited monthly; raised concerns with the GP.",
+                }
+            ],
+            "original_contact_subject": "Referred to adult social care by the GP in March.",
+            "status_subject": ["adult_at_risk"],
+            "work_summary_subject": (
+                "A section 42 enquiry was opened and closed after one visit. The care "
+                "provider's missed-visit alerts were not escalated."
+            ),
+            "partnership_working": "Information about missed visits was not shared.",
+            "referrer_name": "Rita Worker",
+            "referrer_agency": "NELFT",
+            "referrer_role": "Named Professional Safeguarding Adults",
+            "referrer_phone": "020 7946 0000",
+            "referrer_email": "rita.worker@nelft.nhs.uk",
+            "quality_assurance_manager": "Dev Manager",
+            "internal_review": "no",
+            "considerations": ["media_interest"],
+        },
+        {
+            "referral_date": _iso(today - timedelta(days=5)),
+            "review_types": ["cspr"],
+            "reason_summary": (
+                "A 7-month-old baby was admitted with a skull fracture and rib fractures of "
+                "different ages. The family were known to early help."
+            ),
+            "incident_date": _iso(today - timedelta(days=9)),
+            "subject_died": "no",
+            "subject_first_name": "Baby",
+            "subject_last_name": "Doe",
+            "subject_date_of_birth": _iso(today - timedelta(days=215)),
+            "subject_gender": "Female",
+            "subject_home_address": "Flat 3, 2 Sample Road\nIlford",
+            "subject_housing_tenure": "temporary",
+            "other_persons": [
+                {"name": "Jane Doe", "relationship": "Mother"},
+                {"name": "John Roe", "relationship": "Mother's partner"},
+            ],
+            "original_contact_subject": "Health visitor new-birth visit; early help assessment.",
+            "status_subject": ["none"],
+            "work_summary_subject": "Early help plan for housing and maternal mental health.",
+            "partnership_working": "Housing and health visiting were not aware of each other.",
+            "referrer_name": "Sam Social",
+            "referrer_agency": "LB Redbridge Children's Social Care",
+            "referrer_role": "Team manager",
+            "referrer_phone": "020 7946 0001",
+            "referrer_email": "sam.social@redbridge.gov.uk",
+            "quality_assurance_manager": "Head of Service",
+            "internal_review": "yes",
+            "internal_review_details": "Single agency review of early help started.",
+            "considerations": ["criminal_proceedings"],
+        },
+        {
+            "referral_date": _iso(today - timedelta(days=2)),
+            "review_types": ["dhr", "not_sure"],
+            "reason_summary": (
+                "A woman aged 34 died after an assault at home. Her former partner has been "
+                "charged. There were two previous MARAC referrals."
+            ),
+            "incident_date": _iso(today - timedelta(days=20)),
+            "subject_died": "yes",
+            "subject_first_name": "Maria",
+            "subject_last_name": "Example",
+            "subject_date_of_birth": "1992-06-01",
+            "subject_gender": "Female",
+            "subject_home_address": "22 Specimen Avenue\nIlford",
+            "subject_housing_tenure": "private_rented",
+            "other_persons": [{"name": "Not known", "relationship": "Former partner"}],
+            "original_contact_subject": "MARAC referrals in two consecutive years.",
+            "status_subject": ["none"],
+            "work_summary_subject": "IDVA support offered; declined.",
+            "partnership_working": "Actions from the second MARAC were not completed.",
+            "referrer_name": "DS Paula Police",
+            "referrer_agency": "Metropolitan Police",
+            "referrer_role": "Detective Sergeant",
+            "referrer_phone": "020 7946 0002",
+            "referrer_email": "paula.police@met.police.uk",
+            "quality_assurance_manager": "DCI Partnerships Lead",
+            "internal_review": "no",
+        },
+    ]
+
+
+def load(app: Flask) -> Iterator[str]:
+    partnership = app.extensions["partnership"]
+    definition = app.extensions["form_definitions"]["referral"]
+    snapshot = referrals.snapshot_definition(
+        definition.id, definition.version, definition.model_dump(mode="json")
+    )
+    for answers in demo_answers():
+        referral = referrals.create_referral(
+            partnership,
+            answers=answers,
+            facts=referrals.ReferralFacts(
+                review_types=answers["review_types"],
+                referrer_name=answers["referrer_name"],
+                referring_agency=answers["referrer_agency"],
+            ),
+            snapshot=snapshot,
+            referrer_email=answers["referrer_email"],
+        )
+        Session.commit()
+        yield f"  referral {referral.reference} ({', '.join(answers['review_types'])})"

@@ -1,0 +1,388 @@
+"""Referrals: drafts kept for referrers without accounts, submission, reference numbers.
+
+The referrer proves a work e-mail address at one of the partnership's allowed domains
+with a one-time code, fills the form page by page (answers kept in a draft that can be
+resumed from an e-mailed link), and submits. Submitting turns the draft into a referral
+with a reference like ``RED-2026-0007`` exactly once, however often it is clicked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from partnerships import Partnership
+from storage.db import Session, utcnow
+from storage.models import (
+    FormDefinitionVersion,
+    InformationRequest,
+    ReferenceCounter,
+    Referral,
+    ReferralDraft,
+)
+
+CODE_LIFETIME = timedelta(minutes=15)
+MAX_CODE_ATTEMPTS = 5
+INFORMATION_REQUEST_LIFETIME = timedelta(days=28)
+
+STATUSES = {
+    "received": "Received",
+    "information_requested": "More information requested",
+    "screening": "Screening",
+    "on_agenda": "On an agenda",
+    "decided": "Decided",
+    "closed": "Closed",
+}
+
+
+class ReferralError(ValueError):
+    """Something the referrer or the business unit must put right; the message says what."""
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _code_hash(secret_key: str, draft_id: str, code: str) -> str:
+    return hmac.new(secret_key.encode(), f"{draft_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+# -- definition snapshots ---------------------------------------------------------------
+
+
+def snapshot_definition(form_id: str, version: int, definition: dict[str, Any]) -> FormDefinitionVersion:
+    """The stored snapshot of this definition, created the first time it is used."""
+    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    found = Session.scalar(
+        select(FormDefinitionVersion).where(
+            FormDefinitionVersion.form_id == form_id,
+            FormDefinitionVersion.version == version,
+            FormDefinitionVersion.sha256 == digest,
+        )
+    )
+    if found:
+        return found
+    row = FormDefinitionVersion(
+        form_id=form_id, version=version, sha256=digest, definition=json.loads(canonical)
+    )
+    Session.add(row)
+    try:
+        Session.flush()
+    except IntegrityError:  # made at the same moment by another request
+        Session.rollback()
+        return snapshot_definition(form_id, version, definition)
+    return row
+
+
+# -- drafts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewCode:
+    draft: ReferralDraft
+    code: str
+
+
+def start_draft(
+    partnership: Partnership, email: str, *, form_id: str, secret_key: str, retention_days: int
+) -> NewCode:
+    """Begin a referral for ``email`` and make the one-time code to send to it."""
+    email = email.strip().lower()
+    if not partnership.email_domain_allowed(email):
+        raise ReferralError(
+            "Enter a work e-mail address at a partner agency, like name@"
+            + partnership.referrer_email_domains[0]
+        )
+    now = utcnow()
+    draft = ReferralDraft(
+        id=str(uuid.uuid4()),
+        email=email,
+        form_id=form_id,
+        answers={},
+        created_at=now,
+        updated_at=now,
+        expires_at=now + timedelta(days=retention_days),
+    )
+    Session.add(draft)
+    code = new_code(draft, secret_key)
+    return NewCode(draft, code)
+
+
+def new_code(draft: ReferralDraft, secret_key: str) -> str:
+    """A fresh six-digit code for ``draft`` (the previous one stops working)."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    draft.code_hash = _code_hash(secret_key, draft.id, code)
+    draft.code_expires_at = utcnow() + CODE_LIFETIME
+    draft.code_attempts = 0
+    Session.commit()
+    return code
+
+
+def verify_code(draft: ReferralDraft, code: str, secret_key: str) -> None:
+    """Confirm the e-mail address; raises ReferralError with what to do when it fails."""
+    code = "".join(code.split())
+    if not code:
+        raise ReferralError("Enter the security code")
+    if draft.code_hash is None or draft.code_attempts >= MAX_CODE_ATTEMPTS:
+        raise ReferralError("You have entered the code too many times. Ask for a new code")
+    expires = _aware(draft.code_expires_at)
+    if expires is None or expires < utcnow():
+        raise ReferralError("The security code has expired. Ask for a new code")
+    if not code.isdigit() or len(code) != 6:
+        raise ReferralError("Enter the security code in the correct format, like 123456")
+    draft.code_attempts += 1
+    if not hmac.compare_digest(draft.code_hash, _code_hash(secret_key, draft.id, code)):
+        Session.commit()
+        raise ReferralError("The security code is not correct. Check the e-mail and try again")
+    draft.code_hash = None
+    draft.email_verified_at = utcnow()
+    Session.commit()
+
+
+def live_draft(draft_id: str | None) -> ReferralDraft | None:
+    """The draft with this id if it exists, has not expired and has not been submitted."""
+    if not draft_id:
+        return None
+    draft = Session.get(ReferralDraft, draft_id)
+    if draft is None or draft.referral_id is not None:
+        return None
+    expires = _aware(draft.expires_at)
+    if expires is None or expires < utcnow():
+        return None
+    return draft
+
+
+def save_answers(draft: ReferralDraft, answers: dict[str, Any], retention_days: int) -> None:
+    """Keep the answers so far; saving pushes the expiry ``retention_days`` ahead."""
+    now = utcnow()
+    draft.answers = dict(answers)
+    draft.updated_at = now
+    draft.expires_at = now + timedelta(days=retention_days)
+    Session.commit()
+
+
+def resume_token(draft: ReferralDraft, secret_key: str) -> str:
+    """A link token for the draft. Making a new one stops the previous link working."""
+    draft.resume_nonce = secrets.token_urlsafe(16)
+    Session.commit()
+    return URLSafeSerializer(secret_key, salt="referral-resume").dumps(
+        {"d": draft.id, "n": draft.resume_nonce}
+    )
+
+
+def draft_from_resume_token(token: str, secret_key: str) -> ReferralDraft | None:
+    try:
+        data = URLSafeSerializer(secret_key, salt="referral-resume").loads(token)
+    except BadSignature:
+        return None
+    draft = live_draft(data.get("d"))
+    if draft is None or not draft.resume_nonce:
+        return None
+    if not hmac.compare_digest(draft.resume_nonce, str(data.get("n", ""))):
+        return None
+    return draft
+
+
+def purge_expired_drafts(now: datetime | None = None) -> int:
+    """Delete drafts past their expiry with everything in them; returns how many."""
+    now = now or utcnow()
+    result = Session.execute(
+        delete(ReferralDraft).where(
+            ReferralDraft.expires_at < now, ReferralDraft.referral_id.is_(None)
+        )
+    )
+    Session.commit()
+    return result.rowcount or 0
+
+
+# -- references and submission -----------------------------------------------------------
+
+
+def allocate_reference(prefix: str, year: int) -> str:
+    """The next reference for ``prefix`` in ``year``, e.g. RED-2026-0007.
+
+    The counter row is incremented with one UPDATE, which the database serialises, so
+    two submissions at the same instant get different numbers; the unique constraint on
+    ``referrals.reference`` is the last line of defence.
+    """
+    for _ in range(5):
+        result = Session.execute(
+            update(ReferenceCounter)
+            .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
+            .values(last=ReferenceCounter.last + 1)
+            .returning(ReferenceCounter.last)
+        )
+        number = result.scalar_one_or_none()
+        if number is not None:
+            return f"{prefix}-{year}-{number:04d}"
+        try:
+            with Session.begin_nested():
+                Session.execute(insert(ReferenceCounter).values(prefix=prefix, year=year, last=0))
+        except IntegrityError:
+            pass  # another submission created the counter first: go round again
+    raise RuntimeError("could not allocate a reference number")
+
+
+@dataclass(frozen=True)
+class ReferralFacts:
+    """What the log shows of a referral, taken from its answers."""
+
+    review_types: list[str]
+    referrer_name: str | None
+    referring_agency: str | None
+
+
+def create_referral(
+    partnership: Partnership,
+    *,
+    answers: dict[str, Any],
+    facts: ReferralFacts,
+    snapshot: FormDefinitionVersion,
+    referrer_email: str,
+    source: str = "web",
+    recorded_by_id: int | None = None,
+) -> Referral:
+    now = utcnow()
+    referral = Referral(
+        reference=allocate_reference(partnership.reference_prefix, now.year),
+        definition_version_id=snapshot.id,
+        answers=answers,
+        review_types=facts.review_types,
+        referrer_email=referrer_email,
+        referrer_name=facts.referrer_name,
+        referring_agency=facts.referring_agency,
+        source=source,
+        recorded_by_id=recorded_by_id,
+        received_at=now,
+    )
+    Session.add(referral)
+    Session.flush()
+    return referral
+
+
+def submit_draft(
+    partnership: Partnership,
+    draft_id: str,
+    *,
+    facts: ReferralFacts,
+    snapshot: FormDefinitionVersion,
+) -> tuple[Referral, bool]:
+    """Turn the draft into a referral; returns (referral, created_now).
+
+    A second submit of the same draft (a double click, a resent form) returns the
+    referral the first one made. The draft row is locked while this runs.
+    """
+    draft = Session.scalar(
+        select(ReferralDraft).where(ReferralDraft.id == draft_id).with_for_update()
+    )
+    if draft is None:
+        raise ReferralError("This referral has expired. Start a new referral")
+    if draft.referral_id is not None:
+        existing = Session.get(Referral, draft.referral_id)
+        Session.commit()
+        return existing, False  # type: ignore[return-value]
+    if draft.email_verified_at is None:
+        raise ReferralError("Confirm your e-mail address before you send the referral")
+    referral = create_referral(
+        partnership,
+        answers=draft.answers,
+        facts=facts,
+        snapshot=snapshot,
+        referrer_email=draft.email,
+    )
+    draft.referral_id = referral.id
+    # Nothing personal stays in the draft once it has become a referral.
+    draft.answers = {}
+    Session.commit()
+    return referral, True
+
+
+# -- more information from the referrer ----------------------------------------------------
+
+
+def request_information(referral: Referral, question: str, requested_by_id: int) -> InformationRequest:
+    question = question.strip()
+    if not question:
+        raise ReferralError("Enter what you need the referrer to tell you")
+    if len(question) > 5000:
+        raise ReferralError("The request must be 5,000 characters or fewer")
+    req = InformationRequest(
+        referral=referral,
+        question=question,
+        requested_by_id=requested_by_id,
+        nonce=secrets.token_urlsafe(16),
+        expires_at=utcnow() + INFORMATION_REQUEST_LIFETIME,
+    )
+    Session.add(req)
+    if referral.status == "received":
+        referral.status = "information_requested"
+    Session.commit()
+    return req
+
+
+def information_token(req: InformationRequest, secret_key: str) -> str:
+    return URLSafeSerializer(secret_key, salt="referral-information").dumps(
+        {"r": req.id, "n": req.nonce}
+    )
+
+
+def information_request_from_token(token: str, secret_key: str) -> InformationRequest | None:
+    try:
+        data = URLSafeSerializer(secret_key, salt="referral-information").loads(token)
+    except BadSignature:
+        return None
+    req = Session.get(InformationRequest, data.get("r"))
+    if req is None or not hmac.compare_digest(req.nonce, str(data.get("n", ""))):
+        return None
+    expires = _aware(req.expires_at)
+    if req.answered_at is not None or expires is None or expires < utcnow():
+        return None
+    return req
+
+
+def answer_information_request(req: InformationRequest, answer: str) -> None:
+    answer = answer.strip()
+    if not answer:
+        raise ReferralError("Enter the information the business unit asked for")
+    if len(answer) > 10000:
+        raise ReferralError("The information must be 10,000 characters or fewer")
+    req.answer = answer
+    req.answered_at = utcnow()
+    if req.referral.status == "information_requested":
+        req.referral.status = "received"
+    Session.commit()
+
+
+def start_staff_draft(email: str, *, form_id: str, retention_days: int) -> ReferralDraft:
+    """A draft the business unit fills in for a referral that arrived by e-mail.
+
+    The business unit is signed in, so there is no code to confirm; the referrer's
+    address need not be at an allowed domain (the referral already reached the unit).
+    """
+    now = utcnow()
+    draft = ReferralDraft(
+        id=str(uuid.uuid4()),
+        email=email.strip().lower(),
+        form_id=form_id,
+        answers={},
+        created_at=now,
+        updated_at=now,
+        email_verified_at=now,
+        expires_at=now + timedelta(days=retention_days),
+    )
+    Session.add(draft)
+    Session.commit()
+    return draft
