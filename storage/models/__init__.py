@@ -3,6 +3,18 @@
 from storage.models.accounts import Role, User
 from storage.models.audit import AuditEvent
 from storage.models.files import StoredFile
+from storage.models.meetings import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Decision,
+    Meeting,
+    PackBuild,
+    TrackedReview,
+    VirtualRatification,
+    VoteRecord,
+)
 from storage.models.referrals import (
     FormDefinitionVersion,
     InformationRequest,
@@ -10,8 +22,21 @@ from storage.models.referrals import (
     Referral,
     ReferralDraft,
 )
+from storage.models.screening import ScreeningRequest, ScreeningReturn
 
 __all__ = [
+    "Action",
+    "AgendaItem",
+    "Attendance",
+    "Declaration",
+    "Decision",
+    "Meeting",
+    "PackBuild",
+    "ScreeningRequest",
+    "ScreeningReturn",
+    "TrackedReview",
+    "VirtualRatification",
+    "VoteRecord",
     "AuditEvent",
     "FormDefinitionVersion",
     "InformationRequest",
