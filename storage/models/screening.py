@@ -33,6 +33,9 @@ class ScreeningRequest(Base):
     first_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # sent | returned | nil_return | accepted
     status: Mapped[str] = mapped_column(String(20), default="sent")
+    # When each reminder went, so that a reminder is never sent twice.
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    overdue_notice_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     referral = relationship("Referral")
     screening_return: Mapped[ScreeningReturn | None] = relationship(
