@@ -177,9 +177,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from views import admin, auth, main, panel, refer, secretariat
+    from views import admin, auth, main, panel, refer, screening, secretariat
 
-    for module in (main, auth, refer, secretariat, panel, admin):
+    for module in (main, auth, refer, secretariat, screening, panel, admin):
         app.register_blueprint(module.bp)
 
 

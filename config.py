@@ -66,8 +66,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which expires when idle
     FORCE_HTTPS: bool = _bool("FORCE_HTTPS", True)
 
+    # Uploads: size and page caps; the request body may be a little larger than a file.
+    MAX_UPLOAD_BYTES = int(_env("MAX_UPLOAD_MB", "25") or 25) * 1024 * 1024
+    MAX_UPLOAD_PAGES = int(_env("MAX_UPLOAD_PAGES", "300") or 300)
     # Request limits, applied before parsing.
-    MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "20") or 20) * 1024 * 1024
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 500_000
     MAX_FORM_PARTS = 1_000
 

@@ -179,6 +179,8 @@ class TimeLimits(_Strict):
     national_panel_notification: Annotated[int, Field(gt=0, le=60)] = 15
     serious_incident_notification: Annotated[int, Field(gt=0, le=60)] = 5
     agency_link_grace: Annotated[int, Field(ge=0, le=30)] = 5
+    # A reminder goes to an agency this many working days before its deadline.
+    screening_reminder: Annotated[int, Field(ge=0, le=30)] = 2
 
 
 class Branding(_Strict):

@@ -31,3 +31,16 @@ def make_referral(app: Flask, index: int = 0, **changes: Any) -> Referral:
     )
     Session.commit()
     return referral
+
+
+def make_screening_request(app: Flask, referral: Referral | None = None, agency_id: str = "nelft"):  # type: ignore[no-untyped-def]
+    from workflow import screening
+
+    referral = referral or make_referral(app)
+    [req] = screening.send_requests(
+        app.extensions["partnership"],
+        referral,
+        [screening.Recipient(agency_id, f"safeguarding@{agency_id}.nhs.uk")],
+        sent_by_id=None,
+    )
+    return req

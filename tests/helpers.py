@@ -32,11 +32,15 @@ class Client:
         response = self.raw.get(url, **kw)
         if status is not None:
             assert response.status_code == status, (url, response.status_code, response.location)
-        text = response.get_data(as_text=True)
-        match = _CSRF.search(text)
+        self._remember_csrf(response)
+        return response
+
+    def _remember_csrf(self, response: TestResponse) -> None:
+        if response.mimetype != "text/html":
+            return
+        match = _CSRF.search(response.get_data(as_text=True))
         if match:
             self.csrf = match.group(1)
-        return response
 
     def post(
         self, url: str, data: dict | None = None, status: int | None = 302, csrf: bool = True, **kw: Any
@@ -49,10 +53,7 @@ class Client:
         response = self.raw.post(url, data=data, **kw)
         if status is not None:
             assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:2000])
-        text = response.get_data(as_text=True)
-        match = _CSRF.search(text)
-        if match:
-            self.csrf = match.group(1)
+        self._remember_csrf(response)
         return response
 
     def sign_in(self, email: str, password: str = TEST_PASSWORD) -> TestResponse:

@@ -50,9 +50,15 @@ def object_samples(app, staff):  # type: ignore[no-untyped-def]
         role="secretariat",
         password="spare-password-123",
     )
-    from tests.factories import make_referral
+    from tests.factories import make_referral, make_screening_request
 
-    return {"user_id": spare.id, "referral_id": make_referral(app).id}
+    referral = make_referral(app)
+    return {
+        "user_id": spare.id,
+        "referral_id": referral.id,
+        "request_id": make_screening_request(app, referral).id,
+        "page": 1,
+    }
 
 
 def _request(client: Client, method: str, url: str):  # type: ignore[no-untyped-def]

@@ -57,6 +57,35 @@ def register(app: Flask) -> None:
         for line in demo.load(current_app):
             click.echo(line)
 
+    @app.cli.command("send-reminders")
+    def send_reminders() -> None:
+        """E-mail agencies whose screening return is nearly due or overdue (once each)."""
+        from views import mailing
+        from views.screening import _agency_link
+        from workflow import screening
+
+        partnership = current_app.extensions["partnership"]
+        sent = 0
+        with current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+            for reminder in screening.due_reminders(partnership):
+                req = reminder.request
+                mailing.send_screening_reminder(
+                    req, _agency_link(req), overdue=reminder.kind == "overdue"
+                )
+                screening.mark_reminded(reminder)
+                sent += 1
+        click.echo(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
+
+    @app.cli.command("purge-drafts")
+    def purge_drafts() -> None:
+        """Delete unfinished referrals past their expiry, with everything in them."""
+        from storage import audit
+        from workflow import referrals
+
+        count = referrals.purge_expired_drafts()
+        audit.record(actor="system", action="purge_drafts", detail={"deleted": count})
+        click.echo(f"Deleted {count} expired draft referral{'s' if count != 1 else ''}.")
+
     @app.cli.command("check-config")
     def check_config() -> None:
         """Load every partnership file and say which are valid."""

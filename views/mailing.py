@@ -98,3 +98,35 @@ def notify_secretariat_information(req: InformationRequest) -> None:
         f"{req.referral.reference}.\n\n"
         f"{_external('secretariat.referral', referral_id=req.referral.id)}",
     )
+
+
+def send_screening_request(req, link: str) -> None:  # type: ignore[no-untyped-def]
+    """The request to an agency: a personal link, the deadline, no case details."""
+    p = current_app.extensions["partnership"]
+    agency = p.agency(req.agency_id)
+    _send(
+        req.contact_email,
+        f"Screening request {req.referral.reference}: please reply by {govuk_date(req.deadline)}",
+        f"The {p.screening_body} of {p.name} is considering referral "
+        f"{req.referral.reference} and asks {agency.name} what it knew of the people named "
+        "in it.\n\n"
+        f"Please reply by {govuk_date(req.deadline)}, using this link:\n\n{link}\n\n"
+        "The link is for your agency only: do not forward it. Through it you can answer "
+        "on the web, send a nil return if the people are not known to your service, or "
+        "download the request as a Word document or a fillable PDF and upload it "
+        "when completed." + _signature(),
+    )
+
+
+def send_screening_reminder(req, link: str, overdue: bool) -> None:  # type: ignore[no-untyped-def]
+    if overdue:
+        subject = f"Overdue: screening request {req.referral.reference}"
+        opening = f"Your agency's reply to screening request {req.referral.reference} was due on {govuk_date(req.deadline)} and has not been received."
+    else:
+        subject = f"Reminder: screening request {req.referral.reference} is due {govuk_date(req.deadline)}"
+        opening = f"Your agency's reply to screening request {req.referral.reference} is due on {govuk_date(req.deadline)}."
+    _send(
+        req.contact_email,
+        subject,
+        f"{opening}\n\nTo reply, use this link:\n\n{link}" + _signature(),
+    )

@@ -36,9 +36,9 @@ import forms
 from app import limiter
 from storage.db import Session
 from storage.models import Role
+from views import mailing as referral_mail
 from views.access import public, roles_required
 from views.audit import record
-from views import mailing as referral_mail
 from workflow import referrals
 from workflow.referrals import ReferralError
 
