@@ -203,7 +203,72 @@ class LibreOfficeConverter:
             return self._run(files, out_dir)
         return self._convert_with_toc(files, out_dir)
 
+    def _uno_python(self) -> str | None:
+        """A Python that can drive LibreOffice through UNO (Debian's python3-uno), if any."""
+        if not hasattr(self, "_uno"):
+            self._uno = None
+            for candidate in ("/usr/bin/python3", shutil.which("python3")):
+                if not candidate:
+                    continue
+                ok = subprocess.run(  # nosec B603: fixed arguments
+                    [candidate, "-c", "import uno"], capture_output=True, timeout=30
+                ).returncode == 0
+                if ok:
+                    self._uno = candidate
+                    break
+        return self._uno
+
+    def _run_uno(self, python: str, files: Sequence[Path], out_dir: Path) -> list[Path]:
+        """One LibreOffice session that updates each document's indexes and exports it."""
+        profile = Path(tempfile.gettempdir()) / f"onepanel-lo-{uuid.uuid4().hex}"
+        script = Path(__file__).resolve().parent / "lo_uno_export.py"
+        cmd = [python, str(script), str(profile), str(out_dir), *[str(Path(f).resolve()) for f in files]]
+        try:
+            proc = subprocess.Popen(  # nosec B603: no shell; arguments are paths we made
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                env={**os.environ, "HOME": str(profile)},
+            )
+            try:
+                out, _ = proc.communicate(timeout=self.timeout_s)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                out, _ = proc.communicate()
+                raise ConversionError(
+                    f"soffice did not finish within {self.timeout_s:g} s", out.decode("utf-8", "replace")
+                ) from None
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
+        pdfs = [out_dir / f"{Path(f).stem}.pdf" for f in files]
+        missing = [p.name for p in pdfs if not _looks_like_pdf(p)]
+        if missing:
+            raise ConversionError(
+                f"soffice (exit {proc.returncode}) produced no valid PDF for: {', '.join(missing)}",
+                out.decode("utf-8", "replace"),
+            )
+        return pdfs
+
     def _convert_with_toc(self, files: list[Path], out_dir: Path) -> list[Path]:
+        python = self._uno_python()
+        if python is not None:
+            # Fill the contents entries first (so the field has our entries and links),
+            # then let LibreOffice put in the page numbers in the same session as export.
+            with tempfile.TemporaryDirectory(prefix="onepanel-toc-") as tmp:
+                staged = []
+                for f in files:
+                    data = f.read_bytes()
+                    if has_toc(data):
+                        data, _ = fill_toc(data)
+                    target = Path(tmp) / f.name
+                    target.write_bytes(data)
+                    staged.append(target)
+                return self._run_uno(python, staged, out_dir)
+        return self._convert_two_pass(files, out_dir)
+
+    def _convert_two_pass(self, files: list[Path], out_dir: Path) -> list[Path]:
         with tempfile.TemporaryDirectory(prefix="onepanel-toc-") as tmp:
             work = Path(tmp)
             staged: list[Path] = []
