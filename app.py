@@ -78,6 +78,9 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
         app.config.get("FILE_STORE_PATH") or Path(app.instance_path) / "files"
     )
     app.extensions["mailer"] = make_mailer(app.config, app.instance_path)
+    from worker import make_worker
+
+    app.extensions["pack_worker"] = make_worker(app)
     # Form definitions: a mistake in a YAML file stops start-up naming file and path.
     app.extensions["form_definitions"] = load_definitions()
 
@@ -177,10 +180,14 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from views import admin, auth, main, panel, refer, screening, secretariat
+    from views import admin, auth, main, packs, panel, refer, screening, secretariat
 
-    for module in (main, auth, refer, secretariat, screening, panel, admin):
+    for module in (main, auth, refer, secretariat, screening, packs, panel, admin):
         app.register_blueprint(module.bp)
+    app.register_blueprint(packs.letters_bp)
+    from views import templates_admin
+
+    app.register_blueprint(templates_admin.bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -74,6 +74,13 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 500_000
     MAX_FORM_PARTS = 1_000
 
+    # Briefing packs: built on a background thread ("thread") or by rq workers ("rq").
+    PACK_WORKER: str = _env("PACK_WORKER", "thread") or "thread"
+    REDIS_URL: str = _env("REDIS_URL", "redis://127.0.0.1:6379/0") or ""
+    # "libreoffice" makes the PDF editions; "none" builds .docx only.
+    PDF_CONVERTER: str = _env("PDF_CONVERTER", "libreoffice") or "libreoffice"
+    PDF_TIMEOUT_S: int = int(_env("PDF_TIMEOUT_S", "600") or 600)
+
     DRAFT_RETENTION_DAYS: int = int(_env("DRAFT_RETENTION_DAYS", "28") or 28)
 
     @classmethod
@@ -110,6 +117,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     PARTNERSHIP = "redbridge"
     EXTERNAL_URL = "http://localhost"
+    # Tests that need PDFs pass a converter themselves; background builds make Word only.
+    PDF_CONVERTER = "none"
 
 
 def from_env() -> type[Config]:

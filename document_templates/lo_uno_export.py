@@ -50,11 +50,11 @@ def main() -> int:
                 break
             except Exception:  # noqa: BLE001 - not listening yet
                 if proc.poll() is not None:
-                    print("soffice exited while starting", file=sys.stderr)
+                    sys.stderr.write("soffice exited while starting\n")
                     return 2
                 time.sleep(0.05)
         if ctx is None:
-            print("soffice did not start", file=sys.stderr)
+            sys.stderr.write("soffice did not start\n")
             return 2
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         filter_data = uno.Any(

@@ -44,3 +44,55 @@ def make_screening_request(app: Flask, referral: Referral | None = None, agency_
         sent_by_id=None,
     )
     return req
+
+
+def accepted_return(app: Flask, req, chronology: list[dict[str, Any]], source: str = "web"):  # type: ignore[no-untyped-def]
+    """An agency's accepted return with the given chronology entries."""
+    from workflow import screening
+
+    d = app.extensions["form_definitions"]["screening_return"]
+    snapshot = referrals.snapshot_definition(d.id, d.version, d.model_dump(mode="json"))
+    answers = {
+        "agency_name": app.extensions["partnership"].agency(req.agency_id).name,
+        "completed_by_name": "Pat Lead",
+        "completed_by_role": "Named professional",
+        "subject_known": "known",
+        "status": ["adult_safeguarding"],
+        "chronology": chronology,
+        "analysis": "What happened and why.",
+        "internal_review": "no",
+    }
+    return screening.submit_web_return(req, answers, snapshot)
+
+
+def make_meeting(app: Flask, staff: dict, referral_ids: list[int]):  # type: ignore[no-untyped-def]
+    """A meeting with the standing items, the referrals on the agenda and staff invited."""
+    from datetime import date, time
+
+    from storage.models import AgendaItem, Attendance, Meeting
+
+    meeting = Meeting(date=date(2027, 1, 14), start_time=time(10, 0), location="Committee Room 2")
+    Session.add(meeting)
+    position = 1
+    for title in ("Think Family statement", "Matters arising and action log", "Case tracker review"):
+        Session.add(AgendaItem(meeting=meeting, position=position, kind="standing", title=title))
+        position += 1
+    for rid in referral_ids:
+        referral = Session.get(Referral, rid)
+        Session.add(
+            AgendaItem(
+                meeting=meeting, position=position, kind="new_referral",
+                title=f"New referral {referral.reference}", referral_id=rid,
+            )
+        )
+        position += 1
+    for role in ("chair", "panel_member"):
+        user = staff[role]
+        Session.add(
+            Attendance(
+                meeting=meeting, user_id=user.id, name=user.name, agency_id=user.agency_id,
+                role="chair" if role == "chair" else "member",
+            )
+        )
+    Session.commit()
+    return meeting

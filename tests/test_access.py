@@ -53,11 +53,34 @@ def object_samples(app, staff):  # type: ignore[no-untyped-def]
     from tests.factories import make_referral, make_screening_request
 
     referral = make_referral(app)
+    from storage.db import Session
+    from storage.models import Decision, PackBuild
+    from tests.factories import make_meeting
+    from workflow import template_versions
+
+    meeting = make_meeting(app, staff, [referral.id])
+    build = PackBuild(meeting_id=meeting.id, status="ready", editions={})
+    decision = Decision(referral_id=referral.id, recommendation="statutory_sar", rationale="Met.")
+    Session.add_all([build, decision])
+    Session.commit()
+    version = template_versions.upload(
+        "agenda.docx",
+        (template_versions.SHIPPED / "agenda.docx").read_bytes(),
+        store=app.extensions["file_store"],
+        user_id=None,
+    )
     return {
         "user_id": spare.id,
         "referral_id": referral.id,
         "request_id": make_screening_request(app, referral).id,
         "page": 1,
+        "meeting_id": meeting.id,
+        "build_id": build.id,
+        "edition": "full",
+        "fmt": "docx",
+        "decision_id": decision.id,
+        "kind": "referrer",
+        "version_id": version.id,
     }
 
 

@@ -29,10 +29,9 @@ def test_database_tables_were_made_by_alembic(app) -> None:  # type: ignore[no-u
     assert head == script.get_current_head()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(app) -> None:  # type: ignore[no-untyped-def]
     engine = db.get_engine()
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite-only pragmas")
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1

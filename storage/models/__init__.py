@@ -7,8 +7,8 @@ from storage.models.meetings import (
     Action,
     AgendaItem,
     Attendance,
-    Declaration,
     Decision,
+    Declaration,
     Meeting,
     PackBuild,
     TrackedReview,
@@ -23,6 +23,7 @@ from storage.models.referrals import (
     ReferralDraft,
 )
 from storage.models.screening import ScreeningRequest, ScreeningReturn
+from storage.models.templates import TemplateVersion
 
 __all__ = [
     "Action",
@@ -34,6 +35,7 @@ __all__ = [
     "PackBuild",
     "ScreeningRequest",
     "ScreeningReturn",
+    "TemplateVersion",
     "TrackedReview",
     "VirtualRatification",
     "VoteRecord",

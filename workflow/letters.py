@@ -1,0 +1,262 @@
+"""Outcome letters after the panel's decision (DOMAIN §8), rendered from the Word templates.
+
+To the referrer; to the chair of the board that ratifies; for a domestic homicide the
+Community Safety Partnership's notification to the Home Office (whether or not a review is
+held); for a child's case the notification to the National Child Safeguarding Practice
+Review Panel with copies to the DfE and Ofsted. The letterhead comes from the partnership's
+configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from document_templates.contexts import CONTRACTS
+from document_templates.render import render_docx
+from partnerships import Partnership
+from storage.models import Decision, Referral
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "document_templates" / "templates"
+
+RECOMMENDATION_LABELS = {
+    "statutory_sar": "Statutory Safeguarding Adults Review",
+    "statutory_cspr": "Local Child Safeguarding Practice Review",
+    "statutory_dhr": "Domestic Homicide Review",
+    "discretionary_sar": "Discretionary (non-statutory) Safeguarding Adults Review",
+    "learning_lessons_review": "Local multi-agency learning lessons review",
+    "single_agency_review": "Single agency review",
+    "no_further_action": "No further action",
+}
+STATUTORY_BASIS = {
+    "sar": "Care Act 2014, section 44",
+    "cspr": "Children Act 2004, section 16F; Working Together to Safeguard Children, chapter 4",
+    "dhr": "Domestic Violence, Crime and Victims Act 2004, section 9",
+}
+HOME_OFFICE = {
+    "name": "Domestic Homicide Review Team",
+    "role": "Interpersonal Abuse Unit",
+    "organisation": "Home Office",
+    "address": "2 Marsham Street\nLondon SW1P 4DF",
+    "salutation": "Colleagues",
+}
+NATIONAL_PANEL = {
+    "name": "The Chair",
+    "role": "Child Safeguarding Practice Review Panel",
+    "organisation": "National Child Safeguarding Practice Review Panel",
+    "address": "Sanctuary Buildings\nGreat Smith Street\nLondon SW1P 3BT",
+    "salutation": "Chair",
+}
+
+
+@dataclass(frozen=True)
+class Letter:
+    kind: str  # referrer | board_chair | home_office | national_panel
+    title: str
+    template: str
+
+
+LETTERS = {
+    "referrer": Letter("referrer", "Outcome letter to the referrer", "outcome_referrer.docx"),
+    "board_chair": Letter("board_chair", "Letter to the board chair for ratification", "outcome_board_chair.docx"),
+    "home_office": Letter("home_office", "Notification to the Home Office", "home_office_dhr_notification.docx"),
+    "national_panel": Letter(
+        "national_panel", "Notification to the National Panel (copies to DfE and Ofsted)",
+        "national_panel_cspr_notification.docx",
+    ),
+}
+
+
+def _d(value: Any) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day} {value:%B %Y}"
+
+
+def review_type_of(decision: Decision, referral: Referral) -> str:
+    """The review type whose board ratifies: from the recommendation, else what was referred."""
+    for kind in ("dhr", "cspr", "sar"):
+        if kind in decision.recommendation:
+            return kind
+    for kind in ("dhr", "cspr", "sar"):
+        if kind in (referral.review_types or []):
+            return kind
+    return "sar"
+
+
+def letters_for(decision: Decision, referral: Referral) -> list[Letter]:
+    """Which letters a decision needs."""
+    out = [LETTERS["referrer"], LETTERS["board_chair"]]
+    kinds = set(referral.review_types or []) | {review_type_of(decision, referral)}
+    if "dhr" in kinds:
+        out.append(LETTERS["home_office"])
+    if "cspr" in kinds:
+        out.append(LETTERS["national_panel"])
+    return out
+
+
+def _letterhead(partnership: Partnership, sender_name: str) -> dict[str, Any]:
+    return {
+        "partnership": {
+            "name": partnership.name,
+            "address": ", ".join(partnership.address),
+            "telephone": "",
+            "email": str(partnership.secretariat_email),
+        },
+        "panel_name": f"{partnership.short_name} {partnership.screening_body}",
+        "sender": {
+            "name": sender_name,
+            "role": "Partnership Business Unit",
+            "email": str(partnership.secretariat_email),
+            "telephone": "",
+        },
+        "letter_date": _d(date.today()),
+    }
+
+
+def _process_label(process: str, partnership: Partnership) -> str:
+    if process in ("sar", "cspr", "dhr"):
+        return f"The {partnership.review_label(process)} leads"
+    return RECOMMENDATION_LABELS.get(process, process.replace("_", " "))
+
+
+def _age(answers: dict[str, Any], on: Any) -> str:
+    born = answers.get("subject_date_of_birth")
+    if not born:
+        return str(answers.get("subject_age") or "")
+    born_d = date.fromisoformat(born)
+    on_d = date.fromisoformat(on) if isinstance(on, str) and on else date.today()
+    years = on_d.year - born_d.year - ((on_d.month, on_d.day) < (born_d.month, born_d.day))
+    if years >= 1:
+        return str(years)
+    months = (on_d.year - born_d.year) * 12 + on_d.month - born_d.month
+    return f"{max(months, 0)} months"
+
+
+def context_for(
+    kind: str, decision: Decision, referral: Referral, partnership: Partnership, *, sender_name: str
+) -> dict[str, Any]:
+    """The template context for one letter; it provides exactly the template's variables."""
+    a = referral.answers or {}
+    review = review_type_of(decision, referral)
+    board = partnership.boards[review]  # type: ignore[index]
+    subject = " ".join(x for x in (a.get("subject_first_name"), a.get("subject_last_name")) if x)
+    meeting_date = _d(decision.meeting.date) if decision.meeting else _d(decision.recorded_at)
+    recommendation = recommendation_text(decision, partnership)
+    base = {**_letterhead(partnership, sender_name), "reference": referral.reference}
+    if kind == "referrer":
+        name = a.get("referrer_name") or referral.referrer_name or "Referrer"
+        ctx = {
+            **base,
+            "recipient": {
+                "name": name,
+                "role": a.get("referrer_role", ""),
+                "organisation": a.get("referrer_agency", ""),
+                "address": referral.referrer_email,
+                "salutation": name,
+            },
+            "referral_date": _d(a.get("referral_date") or referral.received_at),
+            "subject_name": subject,
+            "meeting_date": meeting_date,
+            "decision": f"The panel recommends: {recommendation}.",
+            "rationale": decision.rationale,
+            "next_steps": [
+                f"The recommendation goes to the {board.chair_title} of the {board.name} for agreement.",
+                "The business unit will write to the agencies involved.",
+                "We will contact you if you are asked to take part in the review or a learning event.",
+            ],
+        }
+    elif kind == "board_chair":
+        ctx = {
+            **base,
+            "recipient": {
+                "name": board.chair_title,
+                "role": board.chair_title,
+                "organisation": board.name,
+                "address": "\n".join(board.address or partnership.address),
+                "salutation": board.chair_title,
+            },
+            "board_name": board.name,
+            "subject_name": subject,
+            "meeting_date": meeting_date,
+            "quoracy_statement": "The decision was taken by the panel as recorded in the minutes.",
+            "recommendation": recommendation,
+            "review_type_label": partnership.review_label(review),
+            "statutory_basis": STATUTORY_BASIS[review],
+            "methodology": (decision.methodology or "To be agreed").replace("_", " "),
+            "lead_process": _process_label(decision.lead_process or review, partnership),
+            "rationale": decision.rationale,
+            "methodology_reason": decision.rationale,
+            "ratification_due_date": "",
+        }
+    elif kind == "home_office":
+        hold = decision.recommendation == "statutory_dhr"
+        ctx = {
+            **base,
+            "dhr_label": partnership.review_label("dhr"),
+            "recipient": HOME_OFFICE,
+            "csp_name": partnership.boards["dhr"].name,
+            "victim_pseudonym": a.get("subject_first_name", ""),
+            "victim_age": _age(a, a.get("incident_date")),
+            "date_of_death": _d(a.get("incident_date")),
+            "csp_notified_date": _d(referral.received_at),
+            "decision_date": meeting_date,
+            "decision": "To hold a review" if hold else "Not to hold a review",
+            "decision_to_hold": hold,
+            "independent_chair": "To be appointed" if hold else "",
+            "rationale": decision.rationale,
+        }
+    elif kind == "national_panel":
+        ctx = {
+            **base,
+            "recipient": NATIONAL_PANEL,
+            "local_authority": partnership.short_name,
+            "child_pseudonym": f"Child {(a.get('subject_first_name') or 'A')[0]}",
+            "child_age": _age(a, a.get("incident_date")),
+            "incident_date": _d(a.get("incident_date")),
+            "notification_date": _d(referral.received_at),
+            "rapid_review_date": meeting_date,
+            "decision": recommendation,
+            "methodology": (decision.methodology or "To be agreed").replace("_", " "),
+            "rationale": decision.rationale,
+            "safeguarding_partners": [a_.name for a_ in partnership.statutory_partners],
+            "copies_to": ["Department for Education", "Ofsted"],
+        }
+    else:
+        raise KeyError(kind)
+    template = LETTERS[kind].template
+    missing = CONTRACTS[template] - set(ctx)
+    if missing:  # a template needs something this module does not provide
+        raise KeyError(f"{template}: no value for {', '.join(sorted(missing))}")
+    return ctx
+
+
+def recommendation_text(decision: Decision, partnership: Partnership) -> str:
+    label = RECOMMENDATION_LABELS.get(decision.recommendation, decision.recommendation.replace("_", " "))
+    if decision.recommendation == "statutory_dhr":
+        label = partnership.review_label("dhr")
+    return label
+
+
+def render_letter(
+    kind: str,
+    decision: Decision,
+    referral: Referral,
+    partnership: Partnership,
+    *,
+    sender_name: str,
+    store: Any = None,
+) -> bytes:
+    """The letter as .docx, from the live template version (or the shipped one)."""
+    from workflow.template_versions import template_bytes
+
+    name = LETTERS[kind].template
+    template = template_bytes(name, store) if store is not None else TEMPLATES / name
+    return render_docx(template, context_for(kind, decision, referral, partnership, sender_name=sender_name))
