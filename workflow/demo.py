@@ -58,3 +58,4 @@ def load(app: Flask) -> Iterator[str]:
 
     yield "Fictional referrals:"
     yield from demo_referrals.load(app)
+    yield from demo_referrals.load_screening(app)

@@ -151,3 +151,53 @@ def load(app: Flask) -> Iterator[str]:
         )
         Session.commit()
         yield f"  referral {referral.reference} ({', '.join(answers['review_types'])})"
+
+
+def load_screening(app: Flask) -> Iterator[str]:
+    """Screening requests for the first demo referral, with two returns and a nil return."""
+    from sqlalchemy import select
+
+    from storage.models import Referral
+    from workflow import screening
+
+    partnership = app.extensions["partnership"]
+    referral = Session.scalars(select(Referral).order_by(Referral.id)).first()
+    if referral is None:
+        return
+    recipients = [
+        screening.Recipient(a.id, f"safeguarding.{a.id}@example.org") for a in partnership.agencies
+    ]
+    made = screening.send_requests(partnership, referral, recipients, sent_by_id=None)
+    d = app.extensions["form_definitions"]["screening_return"]
+    snapshot = referrals.snapshot_definition(d.id, d.version, d.model_dump(mode="json"))
+    returns = {
+        0: [
+            {"date": "2026-03-02", "event": "GP referral to adult social care", "outcome": "Assessment started"},
+            {"date": "2026-05-14", "event": "Section 42 enquiry closed after one visit", "outcome": "No further action"},
+        ],
+        1: [
+            {"date": "2026-04-03", "event": "District nurse visit: poor self-care noted", "outcome": "Raised with GP"},
+            {"date": "2026-09-20", "event": "Four missed home-care visits reported", "outcome": "Not escalated"},
+        ],
+    }
+    for n, chronology in returns.items():
+        req = made[n]
+        screening.submit_web_return(
+            req,
+            {
+                "agency_name": partnership.agency(req.agency_id).name,
+                "completed_by_name": "Demo Respondent",
+                "completed_by_role": "Named professional",
+                "subject_known": "known",
+                "status": ["adult_safeguarding"],
+                "chronology": chronology,
+                "analysis": "Concerns were recorded but not shared with the other agencies involved.",
+                "internal_review": "no",
+            },
+            snapshot,
+        )
+    screening.nil_return(
+        made[2], snapshot, name="Demo Respondent", role="Safeguarding lead",
+        agency_name=partnership.agency(made[2].agency_id).name,
+    )
+    yield f"  screening for {referral.reference}: {len(made)} requests, 2 returns, 1 nil return"
