@@ -26,6 +26,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 import forms
@@ -137,8 +138,15 @@ def send(referral_id: int) -> str | Response:
                 record("send_screening", "referral", referral.id, detail={"agencies": [r.agency_id for r in made]})
                 flash(f"Screening requests sent to {len(made)} agencies.", "success")
                 return redirect(url_for("screening.tracking", referral_id=referral.id))
+    # The address used last time for each agency, when the configuration gives none.
+    last_used: dict[str, str] = {}
+    for agency_id, email in Session.execute(
+        select(ScreeningRequest.agency_id, ScreeningRequest.contact_email).order_by(ScreeningRequest.id)
+    ):
+        last_used[agency_id] = email
     return render_template(
         "screening/send.html",
+        last_used=last_used,
         referral=referral,
         sent=sent,
         computed=computed,
