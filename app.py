@@ -128,6 +128,22 @@ def _init_templates(app: Flask) -> None:
 
 
 def _init_security(app: Flask) -> None:
+    # Request limits before anything parses the body (registered before CSRFProtect's
+    # check, which reads the form). Werkzeug applies MAX_FORM_MEMORY_SIZE and
+    # MAX_FORM_PARTS to multipart bodies only; a url-encoded form is read whole, so it is
+    # held to the same limits here.
+    @app.before_request
+    def _limit_urlencoded_forms() -> None:
+        if request.mimetype != "application/x-www-form-urlencoded":
+            return
+        from werkzeug.exceptions import RequestEntityTooLarge
+
+        request.max_content_length = app.config["MAX_FORM_MEMORY_SIZE"]
+        if (request.content_length or 0) > app.config["MAX_FORM_MEMORY_SIZE"]:
+            raise RequestEntityTooLarge()
+        if request.get_data(cache=True).count(b"&") >= app.config["MAX_FORM_PARTS"]:
+            raise RequestEntityTooLarge()
+
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
@@ -156,6 +172,37 @@ def _init_security(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         return response
 
+    # Uploads pass the virus scanner VIRUS_SCAN names before they are accepted.
+    from storage.scan import make_scanner
+
+    app.extensions["scanner"] = make_scanner(app.config)
+
+    # Every refusal of an object (403, or 404 from a route that names one) is audited,
+    # also where the view did not record it itself; views that did are not recorded twice.
+    from sqlalchemy import event
+
+    from storage.models import AuditEvent
+    from views.account import note_denial
+
+    if not event.contains(AuditEvent, "after_insert", note_denial):
+        event.listen(AuditEvent, "after_insert", note_denial)
+
+    @app.after_request
+    def _audit_denials(response):  # type: ignore[no-untyped-def]
+        rule = request.url_rule
+        refused = response.status_code == 403 or (response.status_code == 404 and rule and rule.arguments)
+        if refused and rule is not None and request.endpoint != "static" and not g.get("denial_audited"):
+            from views.audit import record
+
+            db.Session.rollback()  # a refused request writes nothing but its audit entry
+            ids = {k: v for k, v in (request.view_args or {}).items() if isinstance(v, int)}
+            record(
+                "not_found" if response.status_code == 404 else "forbidden",
+                outcome="denied",
+                detail={"endpoint": request.endpoint, "ids": ids},
+            )
+        return response
+
 
 def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
@@ -178,11 +225,49 @@ def _init_login(app: Flask) -> None:
             return None
         return user
 
+    # Idle and absolute time-outs, enforced here whatever the browser does with its cookie.
+    # The warning before it (WCAG 2.2.1) is templates/account/_timeout.html.
+    import time
+
+    from flask import flash, session
+    from flask_login import current_user, logout_user
+
+    passive = {"packs.status"}  # polled by a script: not the person being active
+
+    @app.before_request
+    def _session_timeouts() -> None:
+        if request.endpoint == "static" or "_user_id" not in session:
+            return
+        if not current_user.is_authenticated:
+            return
+        now = time.time()
+        last = session.get("last_seen")
+        started = session.get("signed_in_at")
+        idle = app.config["SESSION_IDLE_MINUTES"] * 60
+        absolute = app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+        if last is None or started is None or now - last > idle or now - started > absolute:
+            from views.audit import record
+
+            reason = "absolute" if started is not None and now - started > absolute else "idle"
+            record("session_expired", "user", current_user.id, detail={"reason": reason})
+            logout_user()
+            session.clear()
+            flash(
+                "You have been signed out because you had not used the service for "
+                f"{app.config['SESSION_IDLE_MINUTES']} minutes. Sign in again to carry on."
+                if reason == "idle"
+                else "You have been signed out because you signed in a long time ago. Sign in again.",
+                "info",
+            )
+            return
+        if request.endpoint not in passive:
+            session["last_seen"] = now
+
 
 def _register_blueprints(app: Flask) -> None:
-    from views import admin, auth, main, packs, panel, refer, screening, secretariat
+    from views import account, admin, auth, main, packs, panel, refer, screening, secretariat
 
-    for module in (main, auth, refer, secretariat, screening, packs, panel, admin):
+    for module in (main, auth, refer, secretariat, screening, packs, panel, admin, account):
         app.register_blueprint(module.bp)
     app.register_blueprint(packs.letters_bp)
     from views import templates_admin

@@ -83,6 +83,38 @@ class Config:
 
     DRAFT_RETENTION_DAYS: int = int(_env("DRAFT_RETENTION_DAYS", "28") or 28)
 
+    # Two-factor sign-in (TOTP, RFC 6238): required for these roles, optional for others.
+    TWO_FACTOR_ROLES: tuple[str, ...] = tuple(
+        r.strip()
+        for r in (_env("TWO_FACTOR_ROLES", "secretariat,chair,admin") or "").split(",")
+        if r.strip()
+    )
+    TOTP_ISSUER: str = _env("TOTP_ISSUER", "OnePanel") or "OnePanel"
+    # Minutes between the password and the code before the sign-in must start again.
+    TWO_FACTOR_PENDING_MINUTES: int = int(_env("TWO_FACTOR_PENDING_MINUTES", "5") or 5)
+    # Idle time-out, enforced on the server; the warning comes this many seconds before it.
+    SESSION_IDLE_MINUTES: int = int(_env("SESSION_IDLE_MINUTES", "30") or 30)
+    SESSION_WARNING_SECONDS: int = int(_env("SESSION_WARNING_SECONDS", "120") or 120)
+    # However active, a session ends this many hours after sign-in.
+    SESSION_ABSOLUTE_HOURS: int = int(_env("SESSION_ABSOLUTE_HOURS", "12") or 12)
+
+    # Virus scanning of uploads: "off", or "clamav" (clamd socket, else clamdscan/clamscan).
+    VIRUS_SCAN: str = _env("VIRUS_SCAN", "off") or "off"
+    CLAMD_SOCKET: str = _env("CLAMD_SOCKET", "/var/run/clamav/clamd.ctl") or ""
+    VIRUS_SCAN_TIMEOUT_S: int = int(_env("VIRUS_SCAN_TIMEOUT_S", "60") or 60)
+
+    # Retention, in days (see README "Security and data protection"). Referrals count from
+    # when they were received; returns from when they were sent; audit entries from when
+    # they were written. `flask apply-retention` deletes what is due.
+    RETENTION_REFERRAL_NOT_PROGRESSED_DAYS: int = int(
+        _env("RETENTION_REFERRAL_NOT_PROGRESSED_DAYS", "730") or 730
+    )
+    RETENTION_REFERRAL_CLOSED_DAYS: int = int(_env("RETENTION_REFERRAL_CLOSED_DAYS", "2190") or 2190)
+    RETENTION_SCREENING_RETURN_DAYS: int = int(
+        _env("RETENTION_SCREENING_RETURN_DAYS", "730") or 730
+    )
+    RETENTION_AUDIT_DAYS: int = int(_env("RETENTION_AUDIT_DAYS", "2555") or 2555)
+
     @classmethod
     def database_url(cls, instance_path: str) -> str:
         if cls.DATABASE_URL:
@@ -119,6 +151,9 @@ class TestConfig(Config):
     EXTERNAL_URL = "http://localhost"
     # Tests that need PDFs pass a converter themselves; background builds make Word only.
     PDF_CONVERTER = "none"
+    # The shared test client signs in with a password only; the two-factor tests
+    # (tests/security) turn the production setting back on with TWO_FACTOR_ROLES=...
+    TWO_FACTOR_ROLES: tuple[str, ...] = ()
 
 
 def from_env() -> type[Config]:

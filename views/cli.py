@@ -86,6 +86,24 @@ def register(app: Flask) -> None:
         audit.record(actor="system", action="purge_drafts", detail={"deleted": count})
         click.echo(f"Deleted {count} expired draft referral{'s' if count != 1 else ''}.")
 
+    @app.cli.command("apply-retention")
+    @click.option("--dry-run", is_flag=True, help="Count what is due; delete nothing.")
+    def apply_retention(dry_run: bool) -> None:
+        """Delete records and files past their retention period (see README), and audit it."""
+        from storage import audit
+        from workflow import retention
+
+        report = retention.apply(
+            retention.Periods.from_config(current_app.config),
+            current_app.extensions["file_store"],
+            dry_run=dry_run,
+        )
+        counts = report.counts()
+        if not dry_run:
+            audit.record(actor="system", action="apply_retention", detail=counts)
+        verb = "Would delete" if dry_run else "Deleted"
+        click.echo(f"{verb}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
+
     @app.cli.command("check-config")
     def check_config() -> None:
         """Load every partnership file and say which are valid."""

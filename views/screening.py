@@ -480,6 +480,16 @@ def agency_upload() -> str | Response | tuple[str, int]:
         error = "The selected file must be a PDF"
     elif req.screening_return is not None:
         error = "Your agency has already sent its return for this referral"
+    if error is None:
+        from storage.scan import scan
+
+        verdict = scan(current_app.extensions["scanner"], data)
+        if not verdict.clean:
+            error = (
+                "The selected file contains a virus"
+                if verdict.name
+                else "The selected file could not be checked for viruses. Try again later"
+            )
     extraction = None
     if error is None:
         import ingest

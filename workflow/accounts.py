@@ -68,19 +68,41 @@ def authenticate(email: str, password: str) -> SignInResult:
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        Session.commit()
-        return SignInResult(None, locked=user.locked_until is not None and user.locked_until > now)
+        return SignInResult(None, locked=record_failure(user, now))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
+        Session.commit()
+    return SignInResult(user)
+
+
+def record_failure(user: User, now: datetime | None = None) -> bool:
+    """Count a wrong password or a wrong second-factor code; True when now locked."""
+    now = now or utcnow()
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILURES:
+        user.locked_until = now + LOCKOUT
+        user.failed_logins = 0
+    Session.commit()
+    locked_until = _aware(user.locked_until)
+    return locked_until is not None and locked_until > now
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    locked_until = _aware(user.locked_until)
+    return locked_until is not None and locked_until > (now or utcnow())
+
+
+def complete_sign_in(user: User) -> None:
+    """Every factor checked: clear the failure count and note the time."""
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     Session.commit()
-    return SignInResult(user)
+
+
+def needs_second_factor(user: User, required_roles: tuple[str, ...] | list[str]) -> bool:
+    """True when the user must (by role) or chose to (has a secret) give a code."""
+    return bool(user.totp_secret) or user.role in set(required_roles)
 
 
 def end_all_sessions(user: User) -> None:
