@@ -1,0 +1,399 @@
+"""The decision tools: SAR (Care Act 2014 s44), DHR (DVCVA 2004 s9), CSPR (Working Together)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from partnerships import load_partnership
+from workflow.decision_tools import (
+    ANSWERS,
+    RECOMMENDATIONS,
+    TOOLS,
+    evaluate,
+    lead_process,
+    recommendation_options,
+    visible_questions,
+)
+
+REDBRIDGE = load_partnership("redbridge")
+
+SAR_BASE = {"care_and_support_needs": "yes", "concern_agencies_worked_together": "yes"}
+
+
+def ids(tool_id: str, answers: dict[str, str]) -> list[str]:
+    return [q.id for q in visible_questions(tool_id, answers)]
+
+
+# -- SAR ------------------------------------------------------------------------------------
+
+
+def test_sar_adult_who_died_of_suspected_neglect_is_a_statutory_review_under_s44_2() -> None:
+    result = evaluate(
+        "sar",
+        {**SAR_BASE, "died": "yes", "abuse_or_neglect_known_or_suspected_cause_of_death": "yes"},
+    )
+    assert result.outcome == "statutory_sar"
+    assert result.label == "Statutory Safeguarding Adults Review"
+    assert result.subsection == "s44(2)"
+    assert result.legal_basis == "Care Act 2014 s44(2)"
+    assert result.recommendation == "statutory_sar"
+    assert result.missing == [] and result.needed == []
+    assert result.reasons == [
+        "The adult has needs for care and support (whether or not the local authority was meeting them).",
+        "There is reasonable cause for concern about how the Safeguarding Adults Board, its members or "
+        "others worked together to safeguard the adult.",
+        "The adult died and abuse or neglect is known or suspected to have caused the death "
+        "(Care Act 2014 s44(2)).",
+        "The Safeguarding Adults Board must arrange a review (Care Act 2014 s44(1)).",
+    ]
+
+
+def test_sar_living_adult_with_serious_abuse_is_a_statutory_review_under_s44_3() -> None:
+    result = evaluate("sar", {**SAR_BASE, "died": "no", "alive_serious_abuse_or_neglect": "yes"})
+    assert result.outcome == "statutory_sar"
+    assert result.subsection == "s44(3)"
+    assert (
+        "The adult is alive and is known or suspected to have experienced serious abuse or neglect "
+        "(Care Act 2014 s44(3))." in result.reasons
+    )
+
+
+def test_sar_discretionary_review_when_statutory_criteria_fail_but_there_is_learning() -> None:
+    answers = {
+        **SAR_BASE,
+        "concern_agencies_worked_together": "no",
+        "died": "yes",
+        "abuse_or_neglect_known_or_suspected_cause_of_death": "yes",
+        "complex_or_criminal_or_public_interest": "no",
+        "sufficient_valuable_learning": "yes",
+        "good_practice_to_improve_partnership": "no",
+    }
+    result = evaluate("sar", answers)
+    assert result.outcome == "discretionary_sar"
+    assert result.label == "Discretionary (non-statutory) Safeguarding Adults Review"
+    assert result.subsection == "s44(4)"
+    assert result.recommendation == "discretionary_sar"
+    assert result.reasons == [
+        "The statutory criteria (Care Act 2014 s44(1)-(3)) are not met.",
+        "There is no reasonable cause for concern about how agencies worked together to safeguard the adult.",
+        "There is potential to identify sufficient valuable learning from the case.",
+        "The Safeguarding Adults Board may arrange a review of any other case of an adult with needs for "
+        "care and support (Care Act 2014 s44(4)); agree a methodology (Appendix D).",
+    ]
+
+
+def test_sar_no_review_when_no_ground_applies_and_an_internal_review_may_be_indicated() -> None:
+    answers = {
+        **SAR_BASE,
+        "died": "no",
+        "alive_serious_abuse_or_neglect": "no",
+        "complex_or_criminal_or_public_interest": "no",
+        "sufficient_valuable_learning": "no",
+        "good_practice_to_improve_partnership": "no",
+    }
+    result = evaluate("sar", answers)
+    assert result.outcome == "no_sar"
+    assert result.label == "No Safeguarding Adults Review"
+    assert result.recommendation is None
+    assert result.reasons == [
+        "The statutory criteria (Care Act 2014 s44(1)-(3)) are not met.",
+        "The adult is alive and is not known or suspected to have experienced serious abuse or neglect.",
+        "None of the grounds for a discretionary review applies.",
+        "An internal review may be indicated (Appendix C).",
+    ]
+
+
+def test_sar_does_not_apply_without_needs_for_care_and_support_whatever_else_is_answered() -> None:
+    result = evaluate("sar", {"care_and_support_needs": "no"})
+    assert result.outcome == "no_sar"
+    assert result.missing == []
+    assert result.reasons[0].startswith("The adult does not have needs for care and support")
+
+
+def test_sar_unknown_statutory_criterion_needs_more_information() -> None:
+    result = evaluate(
+        "sar",
+        {
+            **SAR_BASE,
+            "died": "yes",
+            "abuse_or_neglect_known_or_suspected_cause_of_death": "unknown",
+        },
+    )
+    assert result.outcome == "more_information_needed"
+    assert result.label == "More information is needed"
+    assert result.needed == ["abuse_or_neglect_known_or_suspected_cause_of_death"]
+    assert result.missing == []
+    assert result.reasons == [
+        "Whether the statutory criteria (Care Act 2014 s44) are met cannot be decided yet.",
+        "Not yet known: Is abuse or neglect known or suspected to have caused the death?",
+    ]
+
+
+def test_sar_unanswered_questions_are_missing() -> None:
+    result = evaluate("sar", {})
+    assert result.outcome == "more_information_needed"
+    assert result.missing == ["care_and_support_needs", "concern_agencies_worked_together", "died"]
+
+
+def test_sar_cause_of_death_is_asked_only_if_the_adult_died() -> None:
+    assert "abuse_or_neglect_known_or_suspected_cause_of_death" not in ids("sar", SAR_BASE)
+    assert "abuse_or_neglect_known_or_suspected_cause_of_death" in ids(
+        "sar", {**SAR_BASE, "died": "yes"}
+    )
+    assert "alive_serious_abuse_or_neglect" not in ids("sar", {**SAR_BASE, "died": "yes"})
+    assert "alive_serious_abuse_or_neglect" in ids("sar", {**SAR_BASE, "died": "no"})
+
+
+def test_sar_discretionary_questions_are_asked_only_when_the_statutory_criteria_are_not_met() -> (
+    None
+):
+    met = {**SAR_BASE, "died": "no", "alive_serious_abuse_or_neglect": "yes"}
+    assert "sufficient_valuable_learning" not in ids("sar", met)
+    assert "sufficient_valuable_learning" in ids(
+        "sar", {**met, "alive_serious_abuse_or_neglect": "no"}
+    )
+
+
+def test_an_answer_to_a_hidden_question_is_ignored() -> None:
+    answers = {
+        **SAR_BASE,
+        "died": "no",
+        "abuse_or_neglect_known_or_suspected_cause_of_death": "yes",
+    }
+    result = evaluate("sar", answers)
+    assert result.outcome == "more_information_needed"
+    assert result.missing == ["alive_serious_abuse_or_neglect"]
+
+
+# -- DHR ------------------------------------------------------------------------------------
+
+
+def test_dhr_death_of_a_15_year_old_is_not_a_dhr() -> None:
+    result = evaluate(
+        "dhr",
+        {"aged_16_or_over": "no", "death_from_violence_abuse_or_neglect": "yes", "relative": "yes"},
+    )
+    assert result.outcome == "no_dhr"
+    assert result.label == "No Domestic Homicide Review"
+    assert result.reasons[0] == (
+        "The person who died was under 16: a Domestic Homicide Review is for the death of a person aged 16 "
+        "or over (Domestic Violence, Crime and Victims Act 2004 s9(1)). Consider a Child Safeguarding "
+        "Practice Review."
+    )
+
+
+def test_dhr_suicide_with_coercive_control_by_a_former_partner_is_a_statutory_review() -> None:
+    answers = {
+        "aged_16_or_over": "yes",
+        "death_from_violence_abuse_or_neglect": "no",
+        "suicide_with_concerning_circumstances": "yes",
+        "relative": "no",
+        "intimate_partner": "yes",
+        "same_household": "no",
+    }
+    result = evaluate("dhr", answers)
+    assert result.outcome == "statutory_dhr"
+    assert result.subsection == "s9(1)"
+    assert result.recommendation == "statutory_dhr"
+    assert result.reasons == [
+        "The person who died was aged 16 or over.",
+        "The person took their own life and the circumstances give rise to concern (Appendix B).",
+        "The person concerned was a current or former intimate partner of the person who died.",
+        "A review is held even where no one is charged with an offence, or someone is charged and later "
+        "acquitted (Appendix B).",
+        "The Community Safety Partnership commissions the review and informs the Home Office of its decision.",
+    ]
+
+
+def test_dhr_suicide_question_is_asked_only_when_the_death_was_not_from_violence() -> None:
+    assert "suicide_with_concerning_circumstances" not in ids(
+        "dhr", {"death_from_violence_abuse_or_neglect": "yes"}
+    )
+    assert "suicide_with_concerning_circumstances" in ids(
+        "dhr", {"death_from_violence_abuse_or_neglect": "no"}
+    )
+    assert "intimate_partner" not in ids("dhr", {"death_from_violence_abuse_or_neglect": "no"})
+
+
+def test_dhr_killing_by_someone_outside_the_family_or_household_is_not_a_dhr() -> None:
+    answers = {
+        "aged_16_or_over": "yes",
+        "death_from_violence_abuse_or_neglect": "yes",
+        "relative": "no",
+        "intimate_partner": "no",
+        "same_household": "no",
+    }
+    result = evaluate("dhr", answers)
+    assert result.outcome == "no_dhr"
+    assert (
+        "The person concerned was not a relative, a current or former intimate partner, or a member of the "
+        "same household of the person who died." in result.reasons
+    )
+
+
+def test_dhr_label_follows_the_partnership_configuration() -> None:
+    renamed = REDBRIDGE.model_copy(
+        update={
+            "review_labels": {
+                **REDBRIDGE.review_labels,
+                "dhr": "Domestic Abuse Related Death Review",
+            }
+        }
+    )
+    answers = {
+        "aged_16_or_over": "yes",
+        "death_from_violence_abuse_or_neglect": "yes",
+        "same_household": "yes",
+    }
+    assert (
+        evaluate("dhr", answers, partnership=renamed).label
+        == "Statutory Domestic Abuse Related Death Review"
+    )
+    assert (
+        recommendation_options(renamed)["statutory_dhr"]
+        == "Statutory Domestic Abuse Related Death Review"
+    )
+    assert (
+        RECOMMENDATIONS["statutory_dhr"].label_for(renamed)
+        == "Statutory Domestic Abuse Related Death Review"
+    )
+
+
+# -- CSPR -----------------------------------------------------------------------------------
+
+NOTIFIABLE = {"abuse_or_neglect_known_or_suspected": "yes", "child_died_or_seriously_harmed": "yes"}
+
+
+def test_cspr_serious_child_safeguarding_case_needs_a_rapid_review() -> None:
+    result = evaluate("cspr", NOTIFIABLE)
+    assert result.outcome == "rapid_review"
+    assert result.label == "Notifiable incident: a rapid review is needed"
+    assert result.missing == []
+    assert result.reasons[0] == (
+        "Abuse or neglect is known or suspected and the child died or was seriously harmed: a serious child "
+        "safeguarding case. The local authority notifies the Child Safeguarding Practice Review Panel and "
+        "the safeguarding partners hold a rapid review."
+    )
+
+
+def test_cspr_local_review_recommended_when_it_would_highlight_recurring_themes() -> None:
+    result = evaluate(
+        "cspr", {**NOTIFIABLE, "highlights_improvements": "no", "recurring_themes": "yes"}
+    )
+    assert result.outcome == "local_cspr"
+    assert result.label == "Local Child Safeguarding Practice Review recommended"
+    assert result.recommendation == "statutory_cspr"
+    assert "The case highlights, or may highlight, recurrent themes." in result.reasons
+
+
+def test_cspr_no_local_review_when_no_consideration_applies() -> None:
+    answers = {
+        **NOTIFIABLE,
+        "highlights_improvements": "no",
+        "recurring_themes": "no",
+        "concerns_agencies_working_together": "no",
+    }
+    assert evaluate("cspr", answers).outcome == "no_cspr"
+
+
+def test_cspr_not_a_serious_case_is_no_cspr_and_the_considerations_are_not_asked() -> None:
+    answers = {"abuse_or_neglect_known_or_suspected": "yes", "child_died_or_seriously_harmed": "no"}
+    assert evaluate("cspr", answers).outcome == "no_cspr"
+    assert ids("cspr", answers) == [
+        "abuse_or_neglect_known_or_suspected",
+        "child_died_or_seriously_harmed",
+    ]
+
+
+def test_cspr_unknown_harm_needs_more_information() -> None:
+    result = evaluate(
+        "cspr",
+        {"abuse_or_neglect_known_or_suspected": "yes", "child_died_or_seriously_harmed": "unknown"},
+    )
+    assert result.outcome == "more_information_needed"
+    assert result.needed == ["child_died_or_seriously_harmed"]
+
+
+# -- the evaluator is sound for every combination of answers ---------------------------------
+
+DECIDING = {
+    "sar": [q.id for q in TOOLS["sar"].questions],
+    "dhr": [q.id for q in TOOLS["dhr"].questions],
+    # The local review considerations are answered from the rapid review, not needed first.
+    "cspr": ["abuse_or_neglect_known_or_suspected", "child_died_or_seriously_harmed"],
+}
+
+
+@pytest.mark.parametrize("tool_id", ["sar", "dhr", "cspr"])
+def test_a_suggestion_never_depends_on_an_answer_not_yet_known(tool_id: str) -> None:
+    # "Not answered" is treated as "not known" by the rules; it only moves a question from
+    # ``needed`` to ``missing`` (tested above), so the combinations use yes / no / unknown.
+    questions = [q.id for q in TOOLS[tool_id].questions]
+    for values in itertools.product(list(ANSWERS), repeat=len(questions)):
+        answers = dict(zip(questions, values, strict=True))
+        result = evaluate(tool_id, answers)
+        visible = set(ids(tool_id, answers))
+        if result.outcome == "more_information_needed":
+            assert result.missing or result.needed, answers
+            assert set(result.missing + result.needed) <= visible, answers
+            continue
+        open_ = [q for q in DECIDING[tool_id] if answers.get(q) not in ("yes", "no")]
+        for filled in itertools.product(["yes", "no"], repeat=len(open_)):
+            complete = {**answers, **dict(zip(open_, filled, strict=True))}
+            assert evaluate(tool_id, complete).outcome == result.outcome, (answers, complete)
+
+
+def test_every_shown_if_refers_only_to_earlier_questions() -> None:
+    for tool in TOOLS.values():
+        seen: set[str] = set()
+        for q in tool.questions:
+            if q.shown_if is not None:
+                assert q.shown_if.questions() <= seen
+            seen.add(q.id)
+
+
+# -- the panel's options and which process leads ---------------------------------------------
+
+
+def test_the_panels_options() -> None:
+    assert recommendation_options(REDBRIDGE) == {
+        "statutory_sar": "Statutory Safeguarding Adults Review",
+        "statutory_cspr": "Statutory Child Safeguarding Practice Review",
+        "statutory_dhr": "Statutory Domestic Homicide Review",
+        "discretionary_sar": "Discretionary (non-statutory) Safeguarding Adults Review",
+        "learning_lessons_review": "Multi-agency learning lessons review",
+        "single_agency_review": "Single agency review",
+        "no_further_action": "No further action",
+    }
+
+
+def test_a_statutory_review_leads_over_a_discretionary_one() -> None:
+    assert lead_process(["discretionary_sar", "statutory_cspr"]) == "statutory_cspr"
+
+
+def test_dhr_leads_where_there_is_a_homicide() -> None:
+    assert lead_process(["sar", "dhr"]) == "dhr"
+    assert lead_process(["statutory_sar", "statutory_dhr", "statutory_cspr"]) == "statutory_dhr"
+
+
+def test_for_a_suicide_the_sar_or_cspr_leads_over_the_dhr() -> None:
+    assert lead_process(["sar", "dhr"], homicide=False) == "sar"
+    assert lead_process(["cspr", "sar", "dhr"], homicide=False) == "cspr"
+
+
+def test_cspr_leads_over_sar_unless_the_subject_is_an_adult() -> None:
+    assert lead_process(["sar", "cspr"]) == "cspr"
+    assert lead_process(["sar", "cspr"], subject_is_child=False) == "sar"
+
+
+def test_among_non_statutory_options_the_discretionary_sar_leads() -> None:
+    assert lead_process(["single_agency_review", "discretionary_sar"]) == "discretionary_sar"
+
+
+def test_lead_process_rejects_nothing_or_an_unknown_process() -> None:
+    with pytest.raises(ValueError):
+        lead_process([])
+    with pytest.raises(ValueError, match="unknown review process: xyz"):
+        lead_process(["sar", "xyz"])
