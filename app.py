@@ -265,9 +265,20 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from views import account, admin, auth, main, packs, panel, refer, screening, secretariat
+    from views import (
+        account,
+        admin,
+        auth,
+        main,
+        meetings,
+        packs,
+        panel,
+        refer,
+        screening,
+        secretariat,
+    )
 
-    for module in (main, auth, refer, secretariat, screening, packs, panel, admin, account):
+    for module in (main, auth, refer, secretariat, screening, packs, panel, admin, account, meetings):
         app.register_blueprint(module.bp)
     app.register_blueprint(packs.letters_bp)
     from views import templates_admin

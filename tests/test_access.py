@@ -81,6 +81,31 @@ def object_samples(app, staff):  # type: ignore[no-untyped-def]
         "decision_id": decision.id,
         "kind": "referrer",
         "version_id": version.id,
+        **_meeting_samples(app, staff, meeting, decision),
+    }
+
+
+def _meeting_samples(app, staff, meeting, decision) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Objects inside the sample meeting for the meetings blueprint's routes."""
+    from storage.db import Session
+    from storage.models import Action, Declaration, TrackedReview, VirtualRatification
+
+    item = next(i for i in meeting.items if i.referral_id)
+    declaration = Declaration(
+        meeting_id=meeting.id, agenda_item_id=item.id, user_id=staff["panel_member"].id, has_interest=True
+    )
+    ratification = VirtualRatification(meeting_id=meeting.id, agency_id=staff["panel_member"].agency_id, member_name="Test")
+    review = TrackedReview(referral_id=item.referral_id, decision_id=decision.id, review_kind="statutory_sar")
+    action = Action(meeting_id=meeting.id, description="Send the letter", owner="Business unit")
+    decision.meeting_id, decision.agenda_item_id = meeting.id, item.id
+    Session.add_all([declaration, ratification, review, action])
+    Session.commit()
+    return {
+        "item_id": item.id,
+        "declaration_id": declaration.id,
+        "ratification_id": ratification.id,
+        "review_id": review.id,
+        "action_id": action.id,
     }
 
 

@@ -59,3 +59,7 @@ def load(app: Flask) -> Iterator[str]:
     yield "Fictional referrals:"
     yield from demo_referrals.load(app)
     yield from demo_referrals.load_screening(app)
+    from workflow import demo_meetings
+
+    yield "Meetings:"
+    yield from demo_meetings.load(app)

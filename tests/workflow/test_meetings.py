@@ -1,0 +1,381 @@
+"""The meeting domain: scheduling and deadlines, the agenda, quoracy, declarations of
+interest, decisions and votes, ratification, the case tracker and the minutes."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, time
+
+import pytest
+from docx import Document
+
+from document_templates import check_template
+from document_templates.contexts import CONTRACTS, THINK_FAMILY_STATEMENT
+from partnerships import load_partnership
+from storage.db import Session
+from storage.models import AgendaItem, Declaration, TrackedReview
+from tests.factories import make_referral
+from workflow import meetings
+from workflow.meetings import MeetingError
+
+REDBRIDGE = load_partnership("redbridge")
+WOLVERHAMPTON = load_partnership("wolverhampton")
+TELFORD = load_partnership("telford-wrekin")
+WALSALL = load_partnership("walsall")
+
+
+def _docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+# -- scheduling and deadlines -------------------------------------------------------------
+
+
+def test_papers_deadline_counts_working_days_and_skips_the_bank_holiday() -> None:
+    # Thursday 6 May 2027; Monday 3 May 2027 is the early May bank holiday.
+    d = meetings.deadlines(REDBRIDGE, date(2027, 5, 6))
+    assert d.papers == date(2027, 4, 28)  # 5 working days: 5, 4, (3 is a holiday), 30, 29, 28
+    assert d.agenda_items == date(2027, 4, 26)  # 10 calendar days
+    assert not d.papers_passed(date(2027, 4, 28))
+    assert d.papers_passed(date(2027, 4, 29))
+
+
+def test_next_dates_follow_the_partnership_frequency() -> None:
+    last = date(2027, 1, 14)  # the second Thursday of January
+    assert meetings.suggest_dates(REDBRIDGE, today=date(2027, 1, 15), last=last) == [
+        date(2027, 2, 11), date(2027, 3, 11), date(2027, 4, 8),
+    ]
+    assert meetings.suggest_dates(WOLVERHAMPTON, today=date(2027, 1, 15), last=last) == [
+        date(2027, 3, 11), date(2027, 5, 13), date(2027, 7, 8),
+    ]
+    assert meetings.suggest_dates(WALSALL, today=date(2027, 1, 15), last=last) == []
+
+
+def test_suggested_date_on_a_bank_holiday_moves_to_the_next_working_day() -> None:
+    # First Monday of the month; in May 2027 that is the bank holiday.
+    [suggested] = meetings.suggest_dates(REDBRIDGE, today=date(2027, 4, 6), last=date(2027, 4, 5), count=1)
+    assert suggested == date(2027, 5, 4)
+
+
+# -- the agenda -------------------------------------------------------------------------------
+
+
+def _meeting(app, staff=None, when=date(2027, 1, 14)):  # type: ignore[no-untyped-def]
+    return meetings.schedule_meeting(
+        when=when, start_time=time(10, 0), location="Committee Room 2",
+        invitees=meetings.panel_invitees() if staff else (),
+    )
+
+
+def test_agenda_has_the_standing_items_in_order_with_the_think_family_statement(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    assert [i.title for i in meetings.ordered_items(meeting)] == [
+        "Think Family statement",
+        "Matters arising and action log",
+        "Case tracker review",
+        "New referrals",
+        "Panel business",
+        "Learning from the National Panel",
+    ]
+    assert meeting.items[0].notes == (
+        "As a One Panel we are committed to enhancing a Think Family approach in our practice "
+        "by utilising and embedding our learning using a whole family approach"
+    )
+
+
+def test_adding_a_referral_puts_it_under_new_referrals_and_on_an_agenda(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    referral = make_referral(app, 0)
+    assert referral in meetings.referrals_ready_for_agenda()
+    item = meetings.add_referral(meeting, referral)
+    assert referral.status == "on_agenda"
+    assert referral not in meetings.referrals_ready_for_agenda()
+    assert meetings.agenda_numbers(meeting)[item.id] == "4.1"
+    business = meetings.add_item(meeting, "panel_business", "Single agency review: sign-off")
+    assert meetings.agenda_numbers(meeting)[business.id] == "5.1"
+    titles = [i.title for i in meetings.ordered_items(meeting)]
+    assert titles.index(item.title) == titles.index("New referrals") + 1
+    with pytest.raises(MeetingError, match="not waiting for a panel meeting"):
+        meetings.add_referral(meeting, referral)
+
+
+def test_schedule_invites_every_panel_member_and_the_chair(app, staff) -> None:  # type: ignore[no-untyped-def]
+    staff["panel_member"].deputy_id = None
+    meeting = _meeting(app, staff)
+    assert {(a.name, a.role) for a in meeting.attendees} == {
+        ("Test chair", "chair"), ("Test panel_member", "member"),
+    }
+    assert all(a.status is None for a in meeting.attendees)
+
+
+# -- attendance and quoracy ----------------------------------------------------------------------
+
+
+def _attend(meeting, partnership, agency_ids, status="present"):  # type: ignore[no-untyped-def]
+    from storage.models import Attendance
+
+    for agency_id in agency_ids:
+        meeting.attendees.append(
+            Attendance(name=f"Member for {agency_id}", agency_id=agency_id, role="member", status=status)
+        )
+    Session.commit()
+
+
+def test_quorate_only_when_every_required_sector_is_present(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    _attend(meeting, REDBRIDGE, ["lbr-asc", "lbr-csc", "nelft", "lbr-community-safety"])
+    result = meetings.quoracy(REDBRIDGE, meeting)
+    assert not result.quorate
+    assert "No one from police is present" in " ".join(result.reasons)
+    _attend(meeting, REDBRIDGE, ["mps-ea"])
+    assert meetings.quoracy(REDBRIDGE, meeting).quorate
+
+
+def test_not_quorate_virtual_ratification_is_tracked_until_each_member_ratifies(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    _attend(meeting, WOLVERHAMPTON, ["cwc", "bc-icb"])
+    with pytest.raises(MeetingError):
+        meetings.choose_when_not_quorate(REDBRIDGE, meeting, "virtual_ratification")  # not a Redbridge option
+    made = meetings.choose_when_not_quorate(WOLVERHAMPTON, meeting, "virtual_ratification")
+    assert sorted(r.agency_id for r in made) == ["swp", "wmp"]
+    assert meeting.not_quorate_choice == "virtual_ratification"
+    assert all(r.ratified_at is None for r in meetings.ratifications(meeting))
+    meetings.mark_ratified(made[0])
+    states = {r.agency_id: r.ratified_at is not None for r in meetings.ratifications(meeting)}
+    assert states == {made[0].agency_id: True, made[1].agency_id: False}
+
+
+# -- declarations of interest -------------------------------------------------------------------
+
+
+def _declare(meeting, user, item, ruling=None):  # type: ignore[no-untyped-def]
+    decl = meetings.declare_interest(
+        meeting, user,
+        {"agenda_item": str(item.id), "has_interest": "yes", "interest_nature": ["professional"],
+         "interest_details": "Managed the allocated officer", "date_declared": "2027-01-10"},
+    )
+    if ruling:
+        meetings.rule_on_declaration(decl, ruling, "Minuted", None)
+    return decl
+
+
+def test_member_with_conflict_does_not_receive_item(app, staff) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app, staff)
+    first = meetings.add_referral(meeting, make_referral(app, 0))
+    second = meetings.add_referral(meeting, make_referral(app, 1))
+    member, chair = staff["panel_member"], staff["chair"]
+    decl = _declare(meeting, member, second)
+    assert meetings.withdrawn_items(meeting, member) == set()  # not ruled on yet
+    meetings.rule_on_declaration(decl, "withdraw_from_decision", None, chair.id)
+    assert meetings.withdrawn_items(meeting, member) == set()  # stays for the discussion
+    meetings.rule_on_declaration(decl, "withdraw_from_discussion_and_decision", "Left the room", chair.id)
+    assert meetings.withdrawn_items(meeting, member) == {second.id}
+    assert first.id not in meetings.withdrawn_items(meeting, member)
+    assert meetings.withdrawn_items(meeting, chair) == set()
+    assert meetings.withdrawn_items(meeting, None) == set()
+
+
+def test_changed_declaration_goes_back_to_the_chair(app, staff) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app, staff)
+    item = meetings.add_referral(meeting, make_referral(app, 0))
+    decl = _declare(meeting, staff["panel_member"], item, "no_action")
+    again = meetings.declare_interest(
+        meeting, staff["panel_member"], {"agenda_item": str(item.id), "has_interest": "no"}
+    )
+    assert again.id == decl.id and again.ruling is None and not again.has_interest
+    with pytest.raises(MeetingError):
+        meetings.declare_interest(meeting, staff["panel_member"], {"agenda_item": "999999", "has_interest": "no"})
+
+
+# -- decisions, votes, ratification, tracker ---------------------------------------------------
+
+
+def _statutory_sar_answers() -> dict[str, dict[str, str]]:
+    """Answers to the SAR tool for an adult with care needs who died of suspected neglect."""
+    from workflow.decision_tools import TOOLS, evaluate
+
+    answers: dict[str, str] = {}
+    for _ in range(len(TOOLS["sar"].questions) + 1):
+        for q in meetings.visible_questions("sar", answers):
+            answers.setdefault(q.id, "yes")
+        if not evaluate("sar", answers).missing:
+            break
+    return {"sar": answers}
+
+
+def _item_with_referral(app, meeting, index=0):  # type: ignore[no-untyped-def]
+    return meetings.add_referral(meeting, make_referral(app, index))
+
+
+def test_sar_tool_suggests_a_statutory_review_and_the_review_is_tracked(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    item = _item_with_referral(app, meeting)  # demo referral 0: adult, SAR considered
+    assert meetings.tools_for(item.referral) == ["sar"]
+    answers = _statutory_sar_answers()
+    outcomes = meetings.evaluate_tools(answers)
+    assert outcomes["sar"]["outcome"] == "statutory_sar"
+    assert outcomes["sar"]["reasons"]
+    decision = meetings.record_decision(
+        meeting, item, tool_answers=answers, recommendation="statutory_sar", lead_process=None,
+        methodology=None, rationale="Care Act s44 met.", recorded_by_id=None,
+    )
+    assert decision.tool_outcomes["sar"]["outcome"] == "statutory_sar"
+    assert item.referral.status == "decided"
+    [tracked] = Session.query(TrackedReview).filter_by(referral_id=item.referral_id).all()
+    assert tracked.decision_id == decision.id and tracked.review_kind == "statutory_sar"
+    [row] = [r for r in meetings.tracker(date.today()) if r.referral.id == item.referral_id]
+    assert row.decision is decision or row.decision.id == decision.id
+    assert [r.id for r in row.reviews] == [tracked.id]
+
+
+def test_decision_needs_a_rationale_and_no_review_is_not_tracked(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    item = _item_with_referral(app, meeting)
+    with pytest.raises(MeetingError, match="rationale"):
+        meetings.record_decision(meeting, item, tool_answers={}, recommendation="no_further_action",
+                                 lead_process=None, methodology=None, rationale=" ", recorded_by_id=None)
+    meetings.record_decision(meeting, item, tool_answers={}, recommendation="no_further_action",
+                             lead_process=None, methodology=None, rationale="Not met.", recorded_by_id=None)
+    assert Session.query(TrackedReview).count() == 0
+
+
+def test_member_withdrawn_from_the_decision_does_not_vote(app, staff) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app, staff)
+    item = _item_with_referral(app, meeting)
+    for a in meeting.attendees:
+        a.status = "present"
+    _attend(meeting, REDBRIDGE, ["nelft", "lbr-csc"])
+    _declare(meeting, staff["panel_member"], item, "withdraw_from_decision")
+    roll = meetings.voting_roll(REDBRIDGE, meeting, item)
+    police = staff["panel_member"].agency_id
+    assert police not in [v.agency_id for v in roll.voters]
+    assert police in roll.withdrawn_agencies
+    assert roll.withdrawn_people == ["Test panel_member"]
+    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                                        lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
+    choices = {"nelft": "statutory_sar", "lbr-csc": "statutory_sar", staff["chair"].agency_id: "discretionary_sar"}
+    result = meetings.record_votes(
+        REDBRIDGE, decision, [(v.agency_id, v.person, choices[v.agency_id]) for v in roll.voters],
+        dissent={staff["chair"].agency_id: "Not enough information yet"},
+        withdrawn_agencies=roll.withdrawn_agencies, withdrawn_people=roll.withdrawn_people,
+    )
+    assert result.outcome == "statutory_sar"
+    assert sum(decision.vote_counts.values()) == 3
+    assert {v.agency_id for v in decision.votes} == {"nelft", "lbr-csc", staff["chair"].agency_id}
+    dissent = [v for v in decision.votes if v.dissent_rationale]
+    assert [(v.agency_id, v.dissent_rationale) for v in dissent] == [(staff["chair"].agency_id, "Not enough information yet")]
+
+
+def test_tied_vote_is_settled_by_the_telford_chairs_casting_vote(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    item = _item_with_referral(app, meeting)
+    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None)
+    a, b = TELFORD.agencies[0].id, TELFORD.agencies[1].id
+    votes = [(a, "A", "statutory_sar"), (b, "B", "no_further_action")]
+    result = meetings.record_votes(TELFORD, decision, votes, chair_choice="no_further_action")
+    assert result.outcome == "no_further_action"
+    assert decision.method == "casting_vote"
+    assert decision.recommendation == "no_further_action"
+    assert not decision.escalated
+    assert Session.query(TrackedReview).count() == 0  # the review is no longer recommended
+
+
+def test_tied_vote_without_a_casting_vote_is_escalated_until_resolved(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    item = _item_with_referral(app, meeting)
+    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None)
+    votes = [("nelft", "A", "statutory_sar"), ("mps-ea", "B", "no_further_action")]
+    meetings.record_votes(REDBRIDGE, decision, votes, chair_choice="no_further_action")
+    assert decision.escalated and decision.escalated_to == REDBRIDGE.voting.escalate_disagreement_to
+    assert decision.escalation_resolved_at is None
+    meetings.resolve_escalation(decision)
+    assert decision.escalation_resolved_at is not None
+
+
+def test_board_ratification_is_recorded(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    item = _item_with_referral(app, meeting)
+    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                                        lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
+    assert meetings.board_for(REDBRIDGE, decision).name == "Redbridge Safeguarding Adults Board"
+    with pytest.raises(MeetingError):
+        meetings.ratify(decision, "approved", by="Chair", on=date(2027, 2, 1))
+    meetings.ratify(decision, "changed", by="Independent Chair", on=date(2027, 2, 1), note="Discretionary instead")
+    assert (decision.ratification, decision.ratified_by, decision.ratified_at) == (
+        "changed", "Independent Chair", date(2027, 2, 1)
+    )
+
+
+def test_overdue_actions_are_flagged(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    late = meetings.add_action(meeting=meeting, referral=None, description="Chase", owner="BU", due=date(2027, 1, 1))
+    later = meetings.add_action(meeting=meeting, referral=None, description="Write", owner="BU", due=date(2027, 3, 1))
+    assert meetings.is_overdue(late, date(2027, 1, 2)) and not meetings.is_overdue(later, date(2027, 1, 2))
+    meetings.complete_action(late)
+    assert not meetings.is_overdue(late, date(2027, 1, 2))
+
+
+def test_review_stages_must_come_in_order(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    item = _item_with_referral(app, meeting)
+    meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                             lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
+    review = Session.query(TrackedReview).one()
+    meetings.update_review(review, reviewer="Independent reviewer", commissioned_on=date(2027, 2, 1))
+    with pytest.raises(MeetingError):
+        meetings.update_review(review, final_draft_on=date(2027, 1, 1))
+    assert review.reviewer == "Independent reviewer"
+
+
+# -- documents ------------------------------------------------------------------------------------
+
+
+def test_agenda_and_minutes_contexts_give_every_variable_their_templates_use(app, staff) -> None:  # type: ignore[no-untyped-def]
+    from workflow.template_versions import SHIPPED
+
+    meeting = _meeting(app, staff)
+    _item_with_referral(app, meeting)
+    agenda = meetings.agenda_context(REDBRIDGE, meeting)
+    minutes = meetings.minutes_context(REDBRIDGE, meeting)
+    assert set(agenda) == set(CONTRACTS["agenda.docx"])
+    assert set(minutes) == set(CONTRACTS["minutes.docx"])
+    assert check_template(SHIPPED / "agenda.docx", agenda) == []
+    assert check_template(SHIPPED / "minutes.docx", minutes) == []
+    assert agenda["think_family_statement"] == THINK_FAMILY_STATEMENT
+
+
+def test_minutes_record_attendance_declarations_rulings_and_decisions(app, staff) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app, staff)
+    item = _item_with_referral(app, meeting)
+    for a in meeting.attendees:
+        a.status = "present"
+    Session.commit()
+    _declare(meeting, staff["panel_member"], item, "withdraw_from_discussion_and_decision")
+    meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                             lead_process=None, methodology=None, rationale="Care Act s44 met.", recorded_by_id=None)
+    meetings.add_action(meeting=meeting, referral=item.referral, description="Tell the SAB chair",
+                        owner="Business unit", due=date(2027, 1, 28))
+    text = _docx_text(meetings.render_minutes(REDBRIDGE, meeting, app.extensions["file_store"]))
+    assert "Test chair" in text and "Test panel_member" in text
+    assert meetings.ruling_labels()["withdraw_from_discussion_and_decision"] in text
+    assert "Managed the allocated officer" in text
+    assert item.referral.reference in text and "Care Act s44 met." in text
+    assert "Tell the SAB chair" in text
+    assert "not quorate" in text  # Redbridge needs five sectors; two are here
+    agenda = _docx_text(meetings.render_agenda(REDBRIDGE, meeting, app.extensions["file_store"]))
+    assert item.title in agenda and THINK_FAMILY_STATEMENT in agenda
+
+
+def test_agenda_items_are_offered_to_the_declaration_form(app) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    item = _item_with_referral(app, meeting)
+    assert meetings.agenda_item_choices(meeting) == [
+        (str(item.id), f"14 January 2027 – item 4.1: {item.title}")
+    ]
+    assert Session.get(AgendaItem, item.id) is not None
+    assert Session.query(Declaration).count() == 0
