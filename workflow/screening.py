@@ -424,32 +424,9 @@ def request_document_context(partnership: Partnership, req: ScreeningRequest) ->
 
 def ingest_fields(definition: Any) -> list[Any]:
     """The screening return's questions as ``ingest`` field specs (same labels as printed)."""
-    from ingest import FieldSpec
+    from ingest.fields import specs_from_definition
 
-    from document_templates.screening_forms import flat_label, printable_questions
-
-    specs = []
-    for q in printable_questions(definition):
-        if q.id == "chronology":
-            specs.append(FieldSpec(name=q.id, label=q.label, kind="chronology"))
-        elif q.type == "group":
-            specs.append(FieldSpec(name=q.id, label=flat_label(q), kind="textarea"))
-        elif q.type in ("radios", "yes_no"):
-            options = (
-                (("yes", "Yes"), ("no", "No"))
-                if q.type == "yes_no"
-                else tuple((o.value, o.label) for o in q.choice_options)
-            )
-            specs.append(FieldSpec(name=q.id, label=q.label, kind="radio", options=options))
-        elif q.type == "checkboxes":
-            options = tuple((o.value, o.label) for o in q.choice_options)
-            specs.append(FieldSpec(name=q.id, label=q.label, kind="checkbox", options=options))
-        elif q.type == "date":
-            specs.append(FieldSpec(name=q.id, label=q.label, kind="date"))
-        else:
-            kind = "textarea" if q.type == "textarea" else "text"
-            specs.append(FieldSpec(name=q.id, label=q.label, kind=kind))
-    return specs
+    return specs_from_definition(definition.model_dump(mode="json"))
 
 
 def extraction_record(result: Any, definition: Any) -> dict[str, Any]:

@@ -258,3 +258,67 @@ def test_overdue_page_lists_every_overdue_return(app, staff) -> None:  # type: i
     page = client.get("/secretariat/screening/overdue").get_data(as_text=True)
     assert late_ref in page
     assert on_time_ref not in page
+
+
+def test_agency_uploads_a_pdf_and_the_secretariat_checks_and_accepts_it(app, staff) -> None:  # type: ignore[no-untyped-def]
+    import io
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "word_saved_as_pdf.pdf").read_bytes()
+    req = make_screening_request(app)
+    req_id, referral_id = req.id, req.referral_id
+    agency = Client(app)
+    agency.get(f"/agency/{screening.request_token(req, app.config['SECRET_KEY'])}", status=302)
+    agency.get("/agency/request")
+    response = agency.post(
+        "/agency/request/upload", {"return_pdf": (io.BytesIO(data), "our return.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.location == "/agency/request/done"
+    ret = Session.scalar(select(ScreeningReturn))
+    assert (ret.source, ret.extraction_kind, ret.page_count) == ("pdf", "flat", 2)
+    stored = Session.get(StoredFile, ret.file_id)
+    assert stored.original_name == "our return.pdf" and stored.size == len(data)
+    assert "return" not in stored.key
+    assert screening.status_of(Session.get(ScreeningRequest, req_id)) == "returned_pdf"
+
+    secretariat = Client(app)
+    secretariat.sign_in(staff["secretariat"].email)
+    page = secretariat.get(f"/secretariat/screening/{req_id}").get_data(as_text=True)
+    assert 'value="Barts Health NHS Trust"' in page
+    assert "Read from page 1, confidence 90%" in page
+    assert f'src="/secretariat/screening/{req_id}/page/1.png"' in page
+    image = secretariat.get(f"/secretariat/screening/{req_id}/page/1.png")
+    assert image.mimetype == "image/png" and image.data.startswith(b"\x89PNG")
+    # The business unit corrects a value read wrongly, then accepts.
+    secretariat.post(
+        f"/secretariat/screening/{req_id}",
+        {"field-completed_by_name": "Sam Nurse (corrected)", "field-status": "dols, marac"},
+    )
+    ret = Session.get(ScreeningReturn, ret.id)
+    assert ret.accepted_answers["completed_by_name"] == "Sam Nurse (corrected)"
+    assert ret.accepted_answers["status"] == ["dols", "marac"]
+    assert ret.accepted_answers["chronology"][0]["event"] == "Outpatient appointment"
+    assert screening.status_of(Session.get(ScreeningRequest, req_id)) == "accepted"
+    original = secretariat.get(f"/secretariat/screening/{req_id}/original.pdf")
+    assert original.data == data and original.headers["Content-Disposition"].startswith("attachment")
+    status_page = secretariat.get(f"/secretariat/referrals/{referral_id}/screening/status").get_data(as_text=True)
+    assert "Accepted" in status_page
+
+
+def test_a_damaged_pdf_upload_says_why_and_stores_nothing(app) -> None:  # type: ignore[no-untyped-def]
+    import io
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "no_eof_marker.pdf").read_bytes()
+    req = make_screening_request(app)
+    agency = Client(app)
+    agency.get(f"/agency/{screening.request_token(req, app.config['SECRET_KEY'])}", status=302)
+    agency.get("/agency/request")
+    page = agency.post(
+        "/agency/request/upload", {"return_pdf": (io.BytesIO(data), "return.pdf")},
+        content_type="multipart/form-data", status=200,
+    ).get_data(as_text=True)
+    assert "The PDF is damaged or incomplete" in page
+    assert Session.scalar(select(func.count(ScreeningReturn.id))) == 0
+    assert Session.scalar(select(func.count(StoredFile.id))) == 0
