@@ -296,6 +296,10 @@ def summary(
             if q.type == "content" or not is_visible(definition, q, answers):
                 continue
             value = answers.get(q.id)
+            if q.type == "group" and isinstance(value, str):
+                # A group answered as one block of text (read from a PDF return).
+                rows.append(SummaryRow(q.id, q.label, value.strip() or NOT_PROVIDED, page.id, q.id, bool(value.strip())))
+                continue
             if q.type == "group":
                 rows += _group_rows(q, value or [], page.id)
                 continue
