@@ -262,3 +262,36 @@ def test_two_conversions_at_once_do_not_collide_and_leave_no_soffice(tmp_path) -
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
         assert f"Section of {name}" in text
     assert not subprocess.run(["pgrep", "-f", "soffice"], capture_output=True).stdout
+
+
+def test_conflicted_member_fetching_the_withdrawn_item_directly_gets_nothing(app, staff, meeting) -> None:  # type: ignore[no-untyped-def]
+    """Threat: a member withdrawn from an item for a conflict of interest tries every
+    address that could show it — other editions, the referral, the decision page."""
+    build = _build(app, meeting.id)
+    item = next(i for i in meeting.items if i.kind == "new_referral" and i.position == 5)
+    referral_id = item.referral_id
+    member = Client(app)
+    member.sign_in(staff["panel_member"].email)
+    denied_before = Session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.outcome == "denied"))
+    for path in (
+        f"/meetings/{meeting.id}/pack/{build.id}/full.docx",
+        f"/meetings/{meeting.id}/pack/{build.id}/user-{staff['chair'].id}.docx",
+        f"/meetings/{meeting.id}/pack/{build.id + 1}/user-{staff['panel_member'].id}.docx",
+    ):
+        member.get(path, status=404)
+    for path in (
+        f"/secretariat/referrals/{referral_id}",
+        f"/meetings/{meeting.id}/items/{item.id}/decision",
+        f"/meetings/{meeting.id}/declarations",
+    ):
+        assert member.get(path, status=None).status_code in (403, 404), path
+    denied = Session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.outcome == "denied")) - denied_before
+    assert denied == 6
+    # What the member may open never names the withdrawn referral's subject.
+    for path in (f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/papers", "/panel/"):
+        page = member.get(path).get_data(as_text=True)
+        assert "Maria" not in page, path
+    own = member.get(f"/meetings/{meeting.id}/pack/{build.id}/user-{staff['panel_member'].id}.docx")
+    assert b"Maria" not in own.data  # a .docx is a zip: check the text too
+    _, body, _ = _docx_text(app, build.editions[f"user-{staff['panel_member'].id}"]["docx"])
+    assert "Maria" not in body
