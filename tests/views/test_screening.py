@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -322,3 +323,37 @@ def test_a_damaged_pdf_upload_says_why_and_stores_nothing(app) -> None:  # type:
     assert "The PDF is damaged or incomplete" in page
     assert Session.scalar(select(func.count(ScreeningReturn.id))) == 0
     assert Session.scalar(select(func.count(StoredFile.id))) == 0
+
+
+def test_reused_agency_link_cannot_send_a_second_return_or_change_the_first(app) -> None:  # type: ignore[no-untyped-def]
+    """Threat: the e-mailed link is used again (forwarded, or from browser history) after
+    the agency has answered."""
+    import io
+
+    req = make_screening_request(app)
+    token = screening.request_token(req, app.config["SECRET_KEY"])
+    first = Client(app)
+    first.get(f"/agency/{token}", status=302)
+    first.get("/agency/request")
+    first.post("/agency/request/nil", {"nil_name": "Pat Lead", "nil_role": "Named nurse"})
+    original = Session.scalar(select(ScreeningReturn))
+    original_id, original_answers = original.id, dict(original.accepted_answers)
+    files_before = Session.scalar(select(func.count(StoredFile.id)))
+
+    again = Client(app)
+    again.get(f"/agency/{token}", status=302)
+    home = again.get("/agency/request").get_data(as_text=True)
+    assert "Your agency sent its return on" in home and "Start the return" not in home
+    page = again.post("/agency/request/nil", {"nil_name": "Someone Else", "nil_role": "Unknown"}, status=200)
+    assert "already sent its return" in page.get_data(as_text=True)
+    pdf = (Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "word_saved_as_pdf.pdf").read_bytes()
+    page = again.post(
+        "/agency/request/upload", {"return_pdf": (io.BytesIO(pdf), "second.pdf")},
+        content_type="multipart/form-data", status=200,
+    )
+    assert "already sent its return" in page.get_data(as_text=True)
+    assert again.get("/agency/request/page/known", status=302).location == "/agency/request"
+    assert Session.scalar(select(func.count(ScreeningReturn.id))) == 1
+    assert Session.scalar(select(func.count(StoredFile.id))) == files_before
+    kept = Session.get(ScreeningReturn, original_id)
+    assert kept.accepted_answers == original_answers
