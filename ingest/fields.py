@@ -11,6 +11,7 @@ partnership edits its form.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,11 @@ def specs_from_definition(data: Mapping[str, Any]) -> list[FieldSpec]:
 
 
 def _spec(q: Mapping[str, Any]) -> FieldSpec:
+    spec = _plain_spec(q)
+    return replace(spec, conditional=True) if q.get("show_if") else spec
+
+
+def _plain_spec(q: Mapping[str, Any]) -> FieldSpec:
     qid, label, qtype, hint = q["id"], q["label"], q["type"], str(q.get("hint") or "")
     options = tuple((str(o["value"]), str(o["label"])) for o in q.get("options") or [])
     if qid == "chronology":

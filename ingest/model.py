@@ -45,6 +45,8 @@ class FieldSpec:
     kind: str
     options: tuple[tuple[str, str], ...] = ()
     hint: str = ""
+    #: Asked only after some answers (a follow-up question), so a PDF may leave it out.
+    conditional: bool = False
 
 
 @dataclass
@@ -131,6 +133,7 @@ def spec_to_json(spec: FieldSpec) -> dict[str, Any]:
         "kind": spec.kind,
         "options": [list(o) for o in spec.options],
         "hint": spec.hint,
+        "conditional": spec.conditional,
     }
 
 
@@ -145,4 +148,5 @@ def spec_from_json(data: dict[str, Any]) -> FieldSpec:
         kind=kind,
         options=tuple((str(v), str(lab)) for v, lab in data.get("options") or []),
         hint=str(data.get("hint") or ""),
+        conditional=bool(data.get("conditional", False)),
     )

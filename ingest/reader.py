@@ -650,7 +650,8 @@ def read(data: bytes, fields: Sequence[FieldSpec], max_pages: int = 200, timeout
         return _other(data, doc, pages, result, scans)
 
     read_answers(doc, headings, result)
-    missing = [f for f in fields if f.name not in {h.spec.name for h in headings}]
+    # A follow-up question is left out of a printed return when it does not apply.
+    missing = [f for f in fields if f.name not in {h.spec.name for h in headings} and not f.conditional]
     for spec in missing:
         result.messages.append(f"The question '{spec.label}' was not found in the PDF; enter its answer by hand.")
     result.needs_manual_entry = bool(missing) or no_ocr
