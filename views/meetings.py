@@ -259,6 +259,12 @@ class ReviewForm(FlaskForm):
         validators=[Length(max=200, message="The reviewer must be 200 characters or fewer")],
     )
     commissioned_on = GovDateField("Commissioned", validators=[_real_date("Enter a real date for when the review was commissioned")])
+    terms_of_reference_on = GovDateField(
+        "Terms of reference agreed", validators=[_real_date("Enter a real date for the terms of reference")]
+    )
+    draft_to_panel_on = GovDateField(
+        "Draft report to the panel", validators=[_real_date("Enter a real date for the draft to the panel")]
+    )
     final_draft_on = GovDateField("Final draft back to the panel", validators=[_real_date("Enter a real date for the final draft")])
     signed_off_on = GovDateField("Signed off", validators=[_real_date("Enter a real date for the sign-off")])
     published_on = GovDateField("Published", validators=[_real_date("Enter a real date for the publication")])
@@ -269,6 +275,60 @@ class ReviewForm(FlaskForm):
         validators=[Length(max=5000, message="The notes must be 5,000 characters or fewer")],
     )
     submit = SubmitField("Save the review's progress", widget=GovSubmitInput())
+
+
+class NotificationForm(FlaskForm):
+    on = GovDateField(
+        "Date the notification was sent",
+        description="For example, 27 3 2027",
+        validators=[
+            _real_date("Enter a real date for the notification"),
+            _date_required("Enter the date the notification was sent"),
+        ],
+    )
+    submit = SubmitField("Record the date", widget=GovSubmitInput())
+
+
+class EvidenceForm(FlaskForm):
+    evidence = TextAreaField(
+        "Evidence",
+        description="What shows the action was done, for example the document or the outcome",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Length(max=domain.EVIDENCE_MAX, message="The evidence must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Save the evidence", widget=GovSubmitInput())
+
+
+class DeclineForm(FlaskForm):
+    on = GovDateField(
+        "Date the agency declined",
+        description="For example, 27 3 2027",
+        validators=[
+            _real_date("Enter a real date for when the agency declined"),
+            _date_required("Enter the date the agency declined the review"),
+        ],
+    )
+    rationale = TextAreaField(
+        "The agency's rationale for declining",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter the agency's rationale for declining the review"),
+            Length(max=5000, message="The rationale must be 5,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Record that the agency declined", widget=GovSubmitInput())
+
+
+def _date_errors(form: FlaskForm) -> dict[str, Any]:
+    """The error summary for a form, linking a date field's message to its day box."""
+    errors = []
+    for name, messages in form.errors.items():
+        field = form[name]
+        href = f"#{field.id}-day" if isinstance(field, GovDateField) else f"#{field.id}"
+        errors.append({"text": messages[0], "href": href})
+    return {"titleText": "There is a problem", "errorList": errors}
 
 
 # -- per-object access ----------------------------------------------------------------------
@@ -355,6 +415,8 @@ def _meeting_page(meeting: Meeting, **forms_given: Any) -> str:
         is_manager=_is_manager(),
         is_secretariat=current_user.role == Role.SECRETARIAT,
         decided_items={d.agenda_item_id for d in domain.decisions_for(meeting)},
+        is_overdue=domain.is_overdue,
+        evidence_forms={},
     )
 
 
@@ -853,18 +915,98 @@ def ratification(decision_id: int) -> str | Response:
     ), (400 if form.errors else 200)
 
 
-@bp.get("/tracker")
-@roles_required(*MANAGERS)
-def tracker() -> str:
+def _notification_form(decision: Decision, key: str, formdata: Any = None) -> NotificationForm:
+    return NotificationForm(
+        formdata=formdata, prefix=f"n{decision.id}-{key}", data={"on": getattr(decision, domain.NOTIFICATIONS[key].column)}
+    )
+
+
+def _evidence_form(action: Action, formdata: Any = None) -> EvidenceForm:
+    return EvidenceForm(formdata=formdata, prefix=f"a{action.id}", data={"evidence": action.evidence})
+
+
+def _tracker_page(failed: tuple[Any, FlaskForm] | None = None, *, audit: bool = False) -> tuple[str, int]:
+    """The tracker; ``failed`` is (key, form) of a form on it that did not validate."""
     today = date.today()
     rows = domain.tracker(today)
-    record("view", "case_tracker", detail={"count": len(rows)})
+    if audit:
+        record("view", "case_tracker", detail={"count": len(rows)})
+    is_secretariat = current_user.role == Role.SECRETARIAT
+    notification_forms: dict[tuple[int, str], NotificationForm] = {}
+    evidence_forms: dict[int, EvidenceForm] = {}
+    if is_secretariat:
+        for r in rows:
+            for n, _on in r.notifications:
+                notification_forms[(r.decision.id, n.key)] = _notification_form(r.decision, n.key)
+            for a in r.actions:
+                evidence_forms[a.id] = _evidence_form(a)
+        for a in domain.panel_actions():
+            evidence_forms[a.id] = _evidence_form(a)
+    if failed:
+        key, form = failed
+        (notification_forms if isinstance(form, NotificationForm) else evidence_forms)[key] = form
     return render_template(
         "meetings/tracker.html", rows=rows, today=today, statuses=STATUSES,
         recommendations=domain.recommendations(), ratifications=domain.RATIFICATIONS,
         panel_actions=domain.panel_actions(), is_overdue=domain.is_overdue, form=EmptyForm(),
-        is_secretariat=current_user.role == Role.SECRETARIAT,
-    )
+        is_secretariat=is_secretariat, notification_forms=notification_forms,
+        evidence_forms=evidence_forms, failed=failed[1] if failed else None,
+        error_summary=_date_errors(failed[1]) if failed else None,
+    ), (400 if failed else 200)
+
+
+@bp.get("/tracker")
+@roles_required(*MANAGERS)
+def tracker() -> tuple[str, int]:
+    return _tracker_page(audit=True)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(data: bytes, mimetype: str, extension: str) -> Response:
+    name = f"case-tracker-{date.today().isoformat()}.{extension}"
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store, max-age=0"
+    return response
+
+
+@bp.get("/tracker.csv")
+@roles_required(*MANAGERS)
+def tracker_csv() -> Response:
+    data = domain.tracker_csv(_partnership(), date.today())
+    record("export", "case_tracker", detail={"format": "csv"})
+    return _export(data, "text/csv", "csv")
+
+
+@bp.get("/tracker.xlsx")
+@roles_required(*MANAGERS)
+def tracker_xlsx() -> Response:
+    data = domain.tracker_xlsx(_partnership(), date.today())
+    record("export", "case_tracker", detail={"format": "xlsx"})
+    return _export(data, XLSX, "xlsx")
+
+
+@bp.post("/decisions/<int:decision_id>/notifications/<notice>")
+@roles_required(Role.SECRETARIAT)
+def notification(decision_id: int, notice: str) -> str | Response | tuple[str, int]:
+    dec = Session.get(Decision, decision_id)
+    if dec is None:
+        _not_found("decision", decision_id)
+    if notice not in {n.key for n in domain.notifications_for(dec)}:
+        _not_found("notification", f"{decision_id}/{notice}")
+    form = _notification_form(dec, notice, request.form)
+    if form.validate_on_submit():
+        try:
+            n = domain.record_notification(dec, notice, form.on.data)
+        except MeetingError as exc:
+            form.on.errors = [str(exc)]
+        else:
+            record("record_notification", "decision", dec.id, detail={"notification": notice, "on": form.on.data.isoformat()})
+            flash(f"{n.title} for {dec.referral.reference}: sent on {govuk_date(form.on.data)}.", "success")
+            return redirect(url_for("meetings.tracker") + f"#referral-{dec.referral_id}")
+    return _tracker_page(((dec.id, notice), form))
 
 
 @bp.route("/tracker/reviews/<int:review_id>", methods=["GET", "POST"])
@@ -882,25 +1024,82 @@ def review(review_id: int) -> str | Response:
                 row, **{k: form[k].data for k in domain.REVIEW_STAGES},
             )
         except MeetingError as exc:
-            form.published_on.errors = [str(exc)]
+            form[exc.field or "published_on"].errors = [str(exc)]
         else:
             record("change", "tracked_review", row.id)
             flash(f"Progress saved for {row.referral.reference}.", "success")
             return redirect(url_for("meetings.tracker"))
+    return _review_page(row, form, _decline_form(row) if domain.can_decline(row) else None)
+
+
+def _decline_form(row: TrackedReview, formdata: Any = None) -> DeclineForm:
+    return DeclineForm(formdata=formdata, prefix="declined",
+                       data={"on": row.declined_on, "rationale": row.declined_rationale})
+
+
+def _review_page(row: TrackedReview, form: ReviewForm, decline: DeclineForm | None) -> tuple[str, int]:
+    failed = form if form.errors else decline if decline is not None and decline.errors else None
     return render_template(
-        "meetings/review.html", review=row, form=form, recommendations=domain.recommendations()
-    ), (400 if form.errors else 200)
+        "meetings/review.html", review=row, form=form, decline=decline, recommendations=domain.recommendations(),
+        error_summary=_date_errors(failed) if failed else None,
+    ), (400 if failed else 200)
+
+
+@bp.post("/tracker/reviews/<int:review_id>/declined")
+@roles_required(Role.SECRETARIAT)
+def review_declined(review_id: int) -> str | Response | tuple[str, int]:
+    row = Session.get(TrackedReview, review_id)
+    if row is None or not domain.can_decline(row):
+        _not_found("tracked_review", review_id)
+    decline = _decline_form(row, request.form)
+    if decline.validate_on_submit():
+        try:
+            domain.decline_review(row, on=decline.on.data, rationale=decline.rationale.data)
+        except MeetingError as exc:
+            decline[exc.field or "rationale"].errors = [str(exc)]
+        else:
+            record("decline_review", "tracked_review", row.id)
+            flash(f"Recorded that the agency declined the single agency review of {row.referral.reference}.", "success")
+            return redirect(url_for("meetings.tracker") + f"#referral-{row.referral_id}")
+    return _review_page(row, ReviewForm(formdata=None, obj=row), decline)
+
+
+def _action(action_id: int) -> Action:
+    action = Session.get(Action, action_id)
+    if action is None:
+        _not_found("action", action_id)
+    return action
 
 
 @bp.post("/tracker/actions/<int:action_id>/done")
 @roles_required(Role.SECRETARIAT)
-def action_done(action_id: int) -> Response:
-    action = Session.get(Action, action_id)
-    if action is None:
-        _not_found("action", action_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    domain.complete_action(action)
-    record("change", "action", action.id, detail={"status": "done"})
+def action_done(action_id: int) -> str | Response | tuple[str, int]:
+    action = _action(action_id)
+    form = _evidence_form(action, request.form)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _tracker_page((action.id, form))
+    domain.complete_action(action, evidence=form.evidence.data)
+    record("change", "action", action.id, detail={"status": "done", "evidence": bool(action.evidence)})
     flash("Action marked as done.", "success")
     return redirect(url_for("meetings.tracker") + "#actions")
+
+
+@bp.post("/tracker/actions/<int:action_id>/evidence")
+@roles_required(Role.SECRETARIAT)
+def action_evidence(action_id: int) -> str | Response | tuple[str, int]:
+    action = _action(action_id)
+    form = _evidence_form(action, request.form)
+    if form.validate_on_submit():
+        try:
+            domain.add_evidence(action, form.evidence.data)
+        except MeetingError as exc:
+            form.evidence.errors = [str(exc)]
+        else:
+            record("change", "action", action.id, detail={"evidence": True})
+            flash("Evidence saved.", "success")
+            return redirect(url_for("meetings.tracker") + "#actions")
+    elif form.csrf_token.errors:
+        abort(400)
+    return _tracker_page((action.id, form))

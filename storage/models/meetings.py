@@ -128,6 +128,11 @@ class Decision(Base):
     ratified_by: Mapped[str | None] = mapped_column(String(200))
     ratified_at: Mapped[date | None] = mapped_column(Date)
     ratification_note: Mapped[str | None] = mapped_column(Text)
+    # When the notification went: to the Home Office for any decision on a referral
+    # considered for a DHR (and for a statutory DHR), to the National
+    # Panel (copies to the DfE and Ofsted) for a statutory CSPR. None: not done.
+    home_office_notified_on: Mapped[date | None] = mapped_column(Date)
+    national_panel_notified_on: Mapped[date | None] = mapped_column(Date)
 
     referral = relationship("Referral")
     meeting = relationship("Meeting")
@@ -178,6 +183,8 @@ class Action(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What shows the action was done (a document, a date, a note of the outcome).
+    evidence: Mapped[str | None] = mapped_column(Text)
 
 
 class TrackedReview(Base):
@@ -191,10 +198,15 @@ class TrackedReview(Base):
     review_kind: Mapped[str] = mapped_column(String(40))
     reviewer: Mapped[str | None] = mapped_column(String(200))
     commissioned_on: Mapped[date | None] = mapped_column(Date)
+    terms_of_reference_on: Mapped[date | None] = mapped_column(Date)
+    draft_to_panel_on: Mapped[date | None] = mapped_column(Date)
     final_draft_on: Mapped[date | None] = mapped_column(Date)
     signed_off_on: Mapped[date | None] = mapped_column(Date)
     published_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # A single agency review the agency declined, and the rationale the panel asked for.
+    declined_on: Mapped[date | None] = mapped_column(Date)
+    declined_rationale: Mapped[str | None] = mapped_column(Text)
 
     referral = relationship("Referral")
 

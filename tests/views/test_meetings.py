@@ -15,6 +15,7 @@ from docx import Document
 
 from storage.db import Session
 from storage.models import (
+    Action,
     Attendance,
     AuditEvent,
     Decision,
@@ -309,7 +310,11 @@ def test_decision_with_sar_tool_answers_suggests_a_statutory_sar(app, staff) -> 
                      "rationale": "Care Act s44 criteria met."})
     decision = Session.query(Decision).one()
     assert decision.tool_outcomes["sar"]["outcome"] == "statutory_sar"
-    assert decision.tool_answers["sar"] == answers
+    # Answers to questions the tool no longer asks (the discretionary ones, once the
+    # statutory criteria are met) are not recorded.
+    asked = {q.id for q in meetings.visible_questions("sar", answers)}
+    assert decision.tool_answers["sar"] == {k: v for k, v in answers.items() if k in asked}
+    assert len(asked) < len(answers)
     assert decision.method == "consensus" and decision.recorded_by_id == staff["chair"].id
     review = Session.query(TrackedReview).one()
     assert review.referral_id == item.referral_id and review.review_kind == "statutory_sar"
@@ -461,3 +466,247 @@ def test_only_the_business_unit_adds_to_the_agenda(app, staff, role) -> None:  #
     client.get(f"/meetings/{meeting.id}")
     client.post(f"/meetings/{meeting.id}/agenda/referrals", {"agenda-referral_id": str(referral.id)}, status=403)
     assert Session.get(Referral, referral.id).status == "received"
+
+
+# -- notifications, review stages, evidence and the tracker export ----------------------------
+
+
+def _decide(app, recommendation: str, index: int = 0, when: date = date(2026, 3, 10)) -> Decision:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app, when=when)
+    item = meetings.add_referral(meeting, make_referral(app, index))
+    return meetings.record_decision(meeting, item, tool_answers={}, recommendation=recommendation,
+                                    lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
+
+
+def _card(page: str, reference: str) -> str:
+    """The tracker's card for one referral."""
+    start = re.search(rf"{re.escape(reference)}\s*</h2>", page).start()  # type: ignore[union-attr]
+    end = page.find('<div id="referral-', start)
+    return page[start:end if end != -1 else len(page)]
+
+
+def test_notifications_are_shown_recorded_and_checked_on_the_tracker(app, staff) -> None:  # type: ignore[no-untyped-def]
+    dhr = _decide(app, "statutory_dhr", 2)  # a referral considered for a DHR
+    cspr = _decide(app, "statutory_cspr", 1)
+    sar = _decide(app, "statutory_sar", 0)
+    refs = {d.id: d.referral.reference for d in (dhr, cspr, sar)}
+    dhr_referral_id = dhr.referral_id
+    client = _client(app, staff["secretariat"])
+    page = client.get("/meetings/tracker").get_data(as_text=True)
+    dhr_card, cspr_card, sar_card = (_card(page, refs[d.id]) for d in (dhr, cspr, sar))
+    assert "Notification to the Home Office" in dhr_card and "National Child Safeguarding" not in dhr_card
+    assert "Not done" in dhr_card
+    assert "Notification to the National Child Safeguarding Practice Review Panel (copies to the Department " \
+           "for Education and Ofsted)" in cspr_card and "Home Office" not in cspr_card
+    assert "Notification to" not in sar_card
+    url = f"/meetings/decisions/{dhr.id}/notifications/home_office"
+    field = f"n{dhr.id}-home_office-on"
+    for parts, message in (
+        (["", "", ""], "Enter the date the notification was sent"),
+        (["31", "2", "2026"], "Enter a real date for the notification"),
+        (["9", "3", "2026"], "must be on or after the date of the decision, 10 March 2026"),
+        ([str(date.today().day), str(date.today().month), str(date.today().year + 1)], "today or in the past"),
+    ):
+        page = client.post(url, {field: parts}, status=400).get_data(as_text=True)
+        assert "There is a problem" in page and message in page, message
+        assert f'href="#{field}-day"' in page
+    assert Session.get(Decision, dhr.id).home_office_notified_on is None
+    response = client.post(url, {field: ["12", "3", "2026"]})
+    assert response.location.endswith(f"/meetings/tracker#referral-{dhr_referral_id}")
+    assert Session.get(Decision, dhr.id).home_office_notified_on == date(2026, 3, 12)
+    page = client.get("/meetings/tracker").get_data(as_text=True)
+    assert "Done on 12 March 2026" in _card(page, refs[dhr.id])
+    assert "Not done" in _card(page, refs[cspr.id])
+    # A notification the decision does not need is not there to record.
+    client.post(f"/meetings/decisions/{sar.id}/notifications/home_office", {"x-on": ["12", "3", "2026"]}, status=404)
+    client.post(f"/meetings/decisions/{dhr.id}/notifications/national_panel", {}, status=404)
+    assert Session.query(AuditEvent).filter_by(action="record_notification", object_id=str(dhr.id)).count() == 1
+    # The chair sees the status but has no form.
+    page = _client(app, staff["chair"]).get("/meetings/tracker").get_data(as_text=True)
+    assert "Done on 12 March 2026" in page and "Record the date it was sent" not in page
+    _client(app, staff["chair"]).post(url, {field: ["12", "3", "2026"]}, status=403)
+
+
+def test_review_page_records_the_new_stages_in_order_and_a_declined_review(app, staff) -> None:  # type: ignore[no-untyped-def]
+    _decide(app, "single_agency_review")
+    review = Session.query(TrackedReview).one()
+    client = _client(app, staff["secretariat"])
+    page = client.get(f"/meetings/tracker/reviews/{review.id}").get_data(as_text=True)
+    assert "Terms of reference agreed" in page and "Draft report to the panel" in page
+    assert "If the agency declined the review" in page
+    page = client.post(f"/meetings/tracker/reviews/{review.id}", {
+        "commissioned_on": ["1", "4", "2026"], "terms_of_reference_on": ["1", "3", "2026"],
+    }, status=400).get_data(as_text=True)
+    assert "The date terms of reference agreed must be on or after the date commissioned, 1 April 2026" in page
+    assert 'href="#terms_of_reference_on-day"' in page
+    client.post(f"/meetings/tracker/reviews/{review.id}", {
+        "reviewer": "Agency lead", "commissioned_on": ["1", "4", "2026"], "terms_of_reference_on": ["8", "4", "2026"],
+        "draft_to_panel_on": ["1", "6", "2026"],
+    })
+    page = client.post(f"/meetings/tracker/reviews/{review.id}/declined",
+                       {"declined-on": ["2", "6", "2026"], "declined-rationale": ""}, status=400).get_data(as_text=True)
+    assert "Enter the agency&#39;s rationale for declining the review" in page
+    client.post(f"/meetings/tracker/reviews/{review.id}/declined",
+                {"declined-on": ["2", "6", "2026"], "declined-rationale": "Covered by the agency's own inquiry."})
+    page = client.get("/meetings/tracker").get_data(as_text=True)
+    assert "Terms of reference agreed: 8 April 2026" in page and "Draft report to the panel: 1 June 2026" in page
+    assert "Declined by the agency" in page and "Covered by the agency&#39;s own inquiry." in page
+    # Only a single agency review can be declined.
+    other = _decide(app, "statutory_sar", 1)
+    sar_review = Session.query(TrackedReview).filter_by(decision_id=other.id).one()
+    assert "If the agency declined" not in client.get(f"/meetings/tracker/reviews/{sar_review.id}").get_data(as_text=True)
+    client.post(f"/meetings/tracker/reviews/{sar_review.id}/declined",
+                {"declined-on": ["2", "6", "2026"], "declined-rationale": "No"}, status=404)
+
+
+def test_action_marked_done_with_evidence_and_evidence_added_later(app, staff) -> None:  # type: ignore[no-untyped-def]
+    decision = _decide(app, "statutory_sar")
+    late = meetings.add_action(meeting=None, referral=decision.referral, description="Chase the GP",
+                               owner="Business unit", due=date(2020, 1, 1))
+    other = meetings.add_action(meeting=None, referral=None, description="Book the room", owner="BU", due=None)
+    client = _client(app, staff["secretariat"])
+    page = client.get("/meetings/tracker").get_data(as_text=True)
+    assert "1 action is overdue." in page and 'class="app-overdue"' in page
+    client.post(f"/meetings/tracker/actions/{late.id}/done", {f"a{late.id}-evidence": "GP records received 3 March"})
+    late = Session.get(Action, late.id)
+    assert (late.status, late.evidence) == ("done", "GP records received 3 March")
+    client.post(f"/meetings/tracker/actions/{other.id}/done", {})
+    page = client.post(f"/meetings/tracker/actions/{other.id}/evidence", {f"a{other.id}-evidence": " "},
+                       status=400).get_data(as_text=True)
+    assert "There is a problem" in page and "Enter the evidence for the action" in page
+    page = client.post(f"/meetings/tracker/actions/{other.id}/evidence", {f"a{other.id}-evidence": "x" * 5001},
+                       status=400).get_data(as_text=True)
+    assert "The evidence must be 5,000 characters or fewer" in page
+    client.post(f"/meetings/tracker/actions/{other.id}/evidence", {f"a{other.id}-evidence": "Room booked"})
+    page = client.get("/meetings/tracker").get_data(as_text=True)
+    assert "GP records received 3 March" in page and "Room booked" in page and "overdue." not in page
+
+
+def test_meeting_page_shows_its_decision_and_action_log(app, staff) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    item = meetings.add_referral(meeting, make_referral(app, 0))
+    meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                             lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
+    meetings.add_action(meeting=meeting, referral=item.referral, description="Write to the SAB chair",
+                        owner="Business unit", due=date(2020, 1, 1))
+    page = _client(app, staff["secretariat"]).get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "decision and action log" in page and "Write to the SAB chair" in page and "Overdue" in page
+    member_page = _client(app, staff["panel_member"]).get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Write to the SAB chair" in member_page and "/meetings/tracker" not in member_page
+
+
+def _export_fixture(app):  # type: ignore[no-untyped-def]
+    """A DHR referral decided, ratified, notified, with a review and actions; one undecided."""
+    dhr = _decide(app, "statutory_dhr", 0)
+    meetings.ratify(dhr, "ratified", by="+Chair of the CSP", on=date(2026, 3, 20))
+    meetings.record_notification(dhr, "home_office", date(2026, 3, 12))
+    review = Session.query(TrackedReview).filter_by(decision_id=dhr.id).one()
+    meetings.update_review(review, reviewer='=HYPERLINK("http://evil.example","x")',
+                           commissioned_on=date(2026, 4, 1), terms_of_reference_on=date(2026, 4, 8))
+    meetings.add_action(meeting=None, referral=dhr.referral, description="Late", owner="BU", due=date(2020, 1, 1))
+    meetings.add_action(meeting=None, referral=dhr.referral, description="Soon", owner="BU", due=date(2099, 1, 1))
+    undecided = make_referral(app, 1)
+    return Session.get(Decision, dhr.id), undecided
+
+
+def _expected_rows(app, dhr, undecided):  # type: ignore[no-untyped-def]
+    from views.filters import LONDON
+
+    p = app.extensions["partnership"]
+
+    def types(r):  # type: ignore[no-untyped-def]
+        return ", ".join(p.review_label(t) for t in r.review_types)
+
+    def received(r):  # type: ignore[no-untyped-def]
+        value = r.received_at if r.received_at.tzinfo else r.received_at.replace(tzinfo=__import__("datetime").UTC)
+        return value.astimezone(LONDON).date()
+
+    return {
+        dhr.referral.reference: {
+            "Reference": dhr.referral.reference, "Received": received(dhr.referral),
+            "Review types considered": types(dhr.referral), "Status": "Decided",
+            "Screening returns received": 0, "Screening returns requested": 0,
+            "Decision date": date(2026, 3, 10), "Recommendation": f"Statutory {p.review_label('dhr')}",
+            "Ratification": "Ratified", "Ratified by": "+Chair of the CSP", "Ratified on": date(2026, 3, 20),
+            "Home Office notification": date(2026, 3, 12), "National Panel notification": "Not needed",
+            "Reviewer": '=HYPERLINK("http://evil.example","x")', "Commissioned": date(2026, 4, 1),
+            "Terms of reference agreed": date(2026, 4, 8), "Draft to panel": None,
+            "Final draft back to panel": None, "Signed off": None, "Published": None,
+            "Declined by the agency on": None, "Agency's rationale for declining": None,
+            "Open actions": 2, "Overdue actions": 1,
+        },
+        undecided.reference: {
+            "Reference": undecided.reference, "Received": received(undecided),
+            "Review types considered": types(undecided), "Status": "Received",
+            "Screening returns received": 0, "Screening returns requested": 0, "Decision date": None,
+            "Recommendation": None, "Ratification": None, "Ratified by": None, "Ratified on": None,
+            "Home Office notification": "Not needed", "National Panel notification": "Not needed",
+            "Reviewer": None, "Commissioned": None, "Terms of reference agreed": None, "Draft to panel": None,
+            "Final draft back to panel": None, "Signed off": None, "Published": None,
+            "Declined by the agency on": None, "Agency's rationale for declining": None,
+            "Open actions": 0, "Overdue actions": 0,
+        },
+    }
+
+
+def test_tracker_exports_as_csv_read_back_row_for_row(app, staff) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    dhr, undecided = _export_fixture(app)
+    client = _client(app, staff["chair"])
+    page = client.get("/meetings/tracker").get_data(as_text=True)
+    assert 'href="/meetings/tracker.csv"' in page and 'href="/meetings/tracker.xlsx"' in page
+    response = client.get("/meetings/tracker.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="case-tracker-')
+    assert "no-store" in response.headers["Cache-Control"]
+    assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [r["Reference"] for r in rows] == [undecided.reference, dhr.referral.reference]  # newest first
+    expected = _expected_rows(app, dhr, undecided)
+
+    def as_csv(value):  # type: ignore[no-untyped-def]
+        return "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
+
+    for row in rows:
+        want = {k: as_csv(v) for k, v in expected[row["Reference"]].items()}
+        # Formula-like text is kept as text: prefixed with an apostrophe.
+        if row["Reference"] == dhr.referral.reference:
+            want["Reviewer"] = "'" + want["Reviewer"]
+            want["Ratified by"] = "'+Chair of the CSP"
+        assert row == want
+    assert list(rows[0]) == list(meetings.TRACKER_COLUMNS)
+    event = Session.query(AuditEvent).filter_by(action="export", object_type="case_tracker").one()
+    assert event.user_id == staff["chair"].id and event.detail == {"format": "csv"}
+
+
+def test_tracker_exports_as_xlsx_read_back_row_for_row(app, staff) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    dhr, undecided = _export_fixture(app)
+    response = _client(app, staff["secretariat"]).get("/meetings/tracker.xlsx")
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    assert "no-store" in response.headers["Cache-Control"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert list(header) == list(meetings.TRACKER_COLUMNS)
+    expected = _expected_rows(app, dhr, undecided)
+    assert [r[0] for r in rows] == [undecided.reference, dhr.referral.reference]
+    for row in rows:
+        got = {k: (v.date() if hasattr(v, "date") and callable(v.date) else v) for k, v in zip(header, row, strict=True)}
+        assert got == expected[row[0]]
+    # The formula-like reviewer is a text cell, never a formula.
+    reviewer = sheet.cell(row=3, column=list(header).index("Reviewer") + 1)
+    assert reviewer.data_type == "s" and reviewer.value.startswith("=HYPERLINK")
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+    assert Session.query(AuditEvent).filter_by(action="export", object_type="case_tracker").one().detail == {"format": "xlsx"}
+
+
+def test_panel_member_cannot_export_the_tracker(app, staff) -> None:  # type: ignore[no-untyped-def]
+    _export_fixture(app)
+    client = _client(app, staff["panel_member"])
+    for url in ("/meetings/tracker.csv", "/meetings/tracker.xlsx"):
+        response = client.get(url, status=403)
+        assert response.mimetype == "text/html"
+    assert Session.query(AuditEvent).filter_by(action="export").count() == 0

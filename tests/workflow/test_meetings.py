@@ -379,3 +379,181 @@ def test_agenda_items_are_offered_to_the_declaration_form(app) -> None:  # type:
     ]
     assert Session.get(AgendaItem, item.id) is not None
     assert Session.query(Declaration).count() == 0
+
+
+# -- notifications, review stages, declined reviews, evidence, the tracker export ------------------
+
+
+def _decided(app, recommendation, index=0, when=date(2027, 1, 14)):  # type: ignore[no-untyped-def]
+    meeting = _meeting(app, when=when)
+    item = _item_with_referral(app, meeting, index)
+    return meetings.record_decision(meeting, item, tool_answers={}, recommendation=recommendation,
+                                    lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
+
+
+def test_a_dhr_needs_the_home_office_a_cspr_the_national_panel_and_a_sar_neither(app) -> None:  # type: ignore[no-untyped-def]
+    dhr = _decided(app, "statutory_dhr", 2)  # a referral considered for a DHR
+    cspr = _decided(app, "statutory_cspr", 1)
+    sar = _decided(app, "statutory_sar", 0)
+    assert [n.key for n in meetings.notifications_for(dhr)] == ["home_office"]
+    assert [n.key for n in meetings.notifications_for(cspr)] == ["national_panel"]
+    assert meetings.notifications_for(sar) == []
+    assert meetings.notifications_for(None) == []
+    [national] = meetings.notifications_for(cspr)
+    assert "the Department for Education and Ofsted" in national.label
+    # Only a statutory review is notified: a discretionary SAR or no review needs nothing.
+    for recommendation in ("discretionary_sar", "learning_lessons_review", "single_agency_review", "no_further_action"):
+        sar.recommendation = recommendation
+        assert meetings.notifications_for(sar) == []
+        # ...except that the Home Office hears of every decision on a domestic homicide.
+        dhr.recommendation = recommendation
+        assert [n.key for n in meetings.notifications_for(dhr)] == ["home_office"]
+
+
+def test_notification_date_is_recorded_and_checked(app) -> None:  # type: ignore[no-untyped-def]
+    dhr = _decided(app, "statutory_dhr", when=date(2026, 3, 10))
+    assert meetings.decision_date(dhr) == date(2026, 3, 10)
+    assert meetings.notification_status(dhr)[0][1] is None
+    with pytest.raises(MeetingError, match="Enter the date the notification was sent"):
+        meetings.record_notification(dhr, "home_office", None)
+    with pytest.raises(MeetingError, match="on or after the date of the decision, 10 March 2026"):
+        meetings.record_notification(dhr, "home_office", date(2026, 3, 9))
+    with pytest.raises(MeetingError, match="today or in the past"):
+        meetings.record_notification(dhr, "home_office", date(2026, 4, 2), today=date(2026, 4, 1))
+    with pytest.raises(MeetingError, match="does not need that notification"):
+        meetings.record_notification(dhr, "national_panel", date(2026, 3, 11))
+    assert dhr.home_office_notified_on is None and dhr.national_panel_notified_on is None
+    meetings.record_notification(dhr, "home_office", date(2026, 3, 10), today=date(2026, 4, 1))
+    assert dhr.home_office_notified_on == date(2026, 3, 10)
+    assert [(n.key, on) for n, on in meetings.notification_status(dhr)] == [("home_office", date(2026, 3, 10))]
+
+
+def test_review_stages_include_terms_of_reference_and_the_draft_in_order(app) -> None:  # type: ignore[no-untyped-def]
+    _decided(app, "statutory_sar")
+    review = Session.query(TrackedReview).one()
+    assert meetings.REVIEW_STAGES == (
+        "reviewer", "commissioned_on", "terms_of_reference_on", "draft_to_panel_on", "final_draft_on",
+        "signed_off_on", "published_on", "notes",
+    )
+    meetings.update_review(review, commissioned_on=date(2027, 2, 1), terms_of_reference_on=date(2027, 2, 15))
+    with pytest.raises(MeetingError, match="terms of reference agreed must be on or after the date commissioned") as err:
+        meetings.update_review(review, terms_of_reference_on=date(2027, 1, 31))
+    assert err.value.field == "terms_of_reference_on"
+    with pytest.raises(MeetingError) as err:
+        meetings.update_review(review, draft_to_panel_on=date(2027, 5, 1), final_draft_on=date(2027, 4, 1))
+    assert err.value.field == "final_draft_on"
+    meetings.update_review(review, draft_to_panel_on=date(2027, 5, 1), final_draft_on=date(2027, 6, 1))
+    assert (review.terms_of_reference_on, review.draft_to_panel_on) == (date(2027, 2, 15), date(2027, 5, 1))
+
+
+def test_declined_single_agency_review_needs_the_agencys_rationale(app) -> None:  # type: ignore[no-untyped-def]
+    _decided(app, "single_agency_review")
+    review = Session.query(TrackedReview).one()
+    assert meetings.can_decline(review)
+    with pytest.raises(MeetingError, match="Enter the agency's rationale"):
+        meetings.decline_review(review, on=date(2026, 5, 1), rationale="  ")
+    with pytest.raises(MeetingError, match="today or in the past"):
+        meetings.decline_review(review, on=date(2026, 5, 2), rationale="Why", today=date(2026, 5, 1))
+    assert review.declined_on is None
+    meetings.decline_review(review, on=date(2026, 5, 1), rationale=" Already reviewed internally. ")
+    assert (review.declined_on, review.declined_rationale) == (date(2026, 5, 1), "Already reviewed internally.")
+    other = _decided(app, "statutory_sar", 1)
+    sar_review = Session.query(TrackedReview).filter_by(decision_id=other.id).one()
+    with pytest.raises(MeetingError, match="Only a single agency review"):
+        meetings.decline_review(sar_review, on=date(2026, 5, 1), rationale="No")
+
+
+def test_action_evidence_is_kept(app) -> None:  # type: ignore[no-untyped-def]
+    action = meetings.add_action(meeting=None, referral=None, description="Send the letter", owner="BU", due=None)
+    meetings.complete_action(action, evidence="  Letter sent 3 March  ")
+    assert (action.status, action.evidence) == ("done", "Letter sent 3 March")
+    with pytest.raises(MeetingError, match="Enter the evidence"):
+        meetings.add_evidence(action, " ")
+    meetings.add_evidence(action, "Letter and reply on file")
+    assert action.evidence == "Letter and reply on file"
+
+
+def test_tracker_table_has_one_row_per_referral(app) -> None:  # type: ignore[no-untyped-def]
+    from workflow import screening
+
+    dhr = _decided(app, "statutory_dhr", 0, when=date(2026, 3, 10))
+    undecided = make_referral(app, 1)
+    screening.send_requests(REDBRIDGE, undecided, [screening.Recipient("nelft", "a@nelft.nhs.uk")], sent_by_id=None)
+    meetings.add_action(meeting=None, referral=dhr.referral, description="Late", owner="BU", due=date(2026, 4, 1))
+    meetings.add_action(meeting=None, referral=dhr.referral, description="Later", owner="BU", due=date(2026, 6, 1))
+    rows = {r[0]: dict(zip(meetings.TRACKER_COLUMNS, r, strict=True))
+            for r in meetings.tracker_table(REDBRIDGE, date(2026, 5, 1))}
+    assert set(rows) == {dhr.referral.reference, undecided.reference}
+    row = rows[dhr.referral.reference]
+    assert row["Recommendation"] == f"Statutory {REDBRIDGE.review_label('dhr')}"
+    assert (row["Decision date"], row["Ratification"]) == (date(2026, 3, 10), "Awaiting the board")
+    assert (row["Home Office notification"], row["National Panel notification"]) == ("Not done", "Not needed")
+    assert (row["Open actions"], row["Overdue actions"]) == (2, 1)
+    other = rows[undecided.reference]
+    assert (other["Screening returns requested"], other["Screening returns received"]) == (1, 0)
+    assert other["Recommendation"] is None and other["Home Office notification"] == "Not needed"
+
+
+def test_migration_0007_applies_and_reverts_keeping_the_data(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """On a fresh database of the backend under test: up to 0006, then 0007, down, up."""
+    import uuid
+
+    from sqlalchemy import create_engine, inspect, text
+
+    from storage import db, migrate
+    from storage.models import Decision, FormDefinitionVersion, Referral, VoteRecord
+    from tests.conftest import PG_ADMIN_URL
+
+    backend = db.get_engine().dialect.name
+    admin = None
+    if backend == "postgresql":
+        name = f"onepanel_mig_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        url = f"sqlite:///{tmp_path / 'migration.sqlite3'}"
+    engine = db.make_engine(url)
+    added = {
+        "decisions": {"home_office_notified_on", "national_panel_notified_on"},
+        "tracked_reviews": {"terms_of_reference_on", "draft_to_panel_on", "declined_on", "declined_rationale"},
+        "actions": {"evidence"},
+    }
+
+    def columns(table: str) -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns(table)}
+
+    try:
+        migrate.upgrade(engine, "0006")
+        assert all(not (cols & columns(t)) for t, cols in added.items())
+        migrate.upgrade(engine, "0007")
+        assert all(cols <= columns(t) for t, cols in added.items())
+        # A decision with a vote and a tracked review, written at 0007, survives the downgrade.
+        with engine.begin() as conn:
+            conn.execute(FormDefinitionVersion.__table__.insert().values(
+                id=1, form_id="referral", version=1, sha256="0" * 64, definition={}))
+            conn.execute(Referral.__table__.insert().values(
+                id=1, reference="R-MIG-1", definition_version_id=1, answers={}, referrer_email="a@example.org"))
+            conn.execute(Decision.__table__.insert().values(
+                id=1, referral_id=1, recommendation="statutory_dhr", rationale="Met.",
+                home_office_notified_on=date(2026, 3, 10)))
+            conn.execute(VoteRecord.__table__.insert().values(
+                decision_id=1, agency_id="nelft", person="A", choice="statutory_dhr"))
+            conn.execute(TrackedReview.__table__.insert().values(
+                referral_id=1, decision_id=1, review_kind="statutory_dhr", declined_rationale="x"))
+        migrate.downgrade(engine, "0006")
+        assert all(not (cols & columns(t)) for t, cols in added.items())
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM votes")).scalar_one() == 1
+            assert conn.execute(text("SELECT decision_id FROM tracked_reviews")).scalar_one() == 1
+        migrate.upgrade(engine, "head")
+        assert all(cols <= columns(t) for t, cols in added.items())
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT home_office_notified_on FROM decisions")).scalar_one() is None
+    finally:
+        engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
