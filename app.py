@@ -284,6 +284,9 @@ def _register_blueprints(app: Flask) -> None:
     from views import templates_admin
 
     app.register_blueprint(templates_admin.bp)
+    from views import annual_review
+
+    app.register_blueprint(annual_review.bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -26,6 +26,7 @@ from document_templates.pdf import (
 )
 from document_templates.render import (
     DocumentTemplateError,
+    Image,
     TemplateProblem,
     TemplateRenderError,
     TemplateSecurityError,
@@ -37,6 +38,7 @@ __all__ = [
     "AnnexError",
     "ConversionError",
     "DocumentTemplateError",
+    "Image",
     "KeyValue",
     "LibreOfficeConverter",
     "PackSection",

@@ -761,6 +761,87 @@ def pack_master() -> DocumentObject:
     return doc
 
 
+def _dynamic_table(doc: DocumentObject, source: str) -> Table:
+    """A table whose columns and rows both come from ``source``.
+
+    ``source.heading`` heads the first column, ``source.columns`` the others; each of
+    ``source.rows`` has a ``label`` and its ``cells``. The cells are left without fixed
+    widths so that Word and LibreOffice share the page width between however many
+    columns there are.
+    """
+    table = doc.add_table(rows=4, cols=4)
+    table.style = doc.styles["Table Grid"]
+    header = table.rows[0].cells
+    for cell, text in zip(
+        header,
+        ["{{ " + source + ".heading }}", "{%tc for column in " + source + ".columns %}",
+         "{{ column }}", "{%tc endfor %}"],
+        strict=True,
+    ):
+        _cell_text(cell, text, bold=True)
+        _shade(cell)
+    # Many outcome columns share the width: a smaller size keeps words like
+    # "Safeguarding" whole.
+    header[2].paragraphs[0].runs[0].font.size = Pt(8.5)
+    _repeat_header(table.rows[0])
+    _cell_text(table.rows[1].cells[0], "{%tr for row in " + source + ".rows %}")
+    for cell, text in zip(
+        table.rows[2].cells,
+        ["{{ row.label }}", "{%tc for value in row.cells %}", "{{ value }}", "{%tc endfor %}"],
+        strict=True,
+    ):
+        _cell_text(cell, text)
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    tbl_pr = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), "5000")
+    width.set(qn("w:type"), "pct")
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(width)
+    _p(doc, after=2)
+    return table
+
+
+def annual_review() -> DocumentObject:
+    """The chair's annual review of referrals: charts, each with its table of figures."""
+    doc = _new(
+        "{{ panel_name }} annual review of referrals {{ year }}",
+        "Annual review of referrals",
+        "One Panel; annual review; {{ year }}",
+        letterhead=False,
+    )
+    header = doc.sections[0].header.paragraphs[0]
+    header.text = "{{ partnership.name }}"
+    header.style = doc.styles["Letterhead Detail"]
+    _bottom_border(header)
+    _confidential_footer(doc, CONFIDENTIAL)
+
+    doc.add_paragraph("Annual review of referrals {{ year }}", style="Title")
+    _p(doc, "{{ panel_name }}", after=12).runs[0].font.size = Pt(14)
+    _key_value_table(
+        doc,
+        [
+            ("Referrals received", "{{ period }}"),
+            ("Number of referrals", "{{ total }}"),
+            ("Prepared", "{{ prepared_date }}"),
+        ],
+    )
+    doc.add_heading("About these figures", 2)
+    _bullets(doc, "for note in notes", "{{ note }}")
+    _p(doc, "{%p for section in sections %}")
+    doc.add_heading("{{ section.title }}", 2)
+    # The summary and the chart are one paragraph, so that the heading (kept with the
+    # next paragraph) moves to the next page with its chart: LibreOffice does not follow
+    # a chain of "keep with next" paragraphs further than one.
+    summary = _p(doc, "{{ section.summary }}")
+    summary.add_run().add_break()
+    summary.add_run("{{ section.image }}")
+    _dynamic_table(doc, "section")
+    _p(doc, "{%p endfor %}")
+    return doc
+
+
 BUILDERS: dict[str, Callable[[], DocumentObject]] = {
     "outcome_referrer.docx": outcome_referrer,
     "outcome_board_chair.docx": outcome_board_chair,
@@ -770,6 +851,7 @@ BUILDERS: dict[str, Callable[[], DocumentObject]] = {
     "agenda.docx": agenda,
     "minutes.docx": minutes,
     "pack_master.docx": pack_master,
+    "annual_review.docx": annual_review,
 }
 
 

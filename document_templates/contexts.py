@@ -10,7 +10,11 @@ All people, places and references below are invented.
 
 from __future__ import annotations
 
+import struct
+import zlib
 from typing import Any
+
+from document_templates.render import Image
 
 __all__ = ["CONTRACTS", "DEMO_CONTEXTS", "DEFAULT_DHR_LABEL", "THINK_FAMILY_STATEMENT"]
 
@@ -38,6 +42,26 @@ _SENDER: dict[str, str] = {
 }
 
 _PANEL = "Northbridge One Panel"
+
+
+def _demo_png(width: int = 60, height: int = 12) -> bytes:
+    """A small blue bar as a PNG: the stand-in for a chart in the demo data."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + b"\x1d\x70\xb8" * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+_DEMO_CHART = Image(_demo_png(), 120, "Bar chart; the figures are in the table below it.")
 
 _LETTER: dict[str, Any] = {
     "partnership": _PARTNERSHIP,
@@ -328,6 +352,42 @@ DEMO_CONTEXTS: dict[str, dict[str, Any]] = {
         "meeting": _MEETING,
         "circulated_date": "6 March 2025",
         "recipient_name": "Dr Aisha Bello",
+    },
+    "annual_review.docx": {
+        "partnership": {"name": _PARTNERSHIP["name"]},
+        "panel_name": _PANEL,
+        "year": "2024",
+        "period": "1 January 2024 to 31 December 2024",
+        "total": "23",
+        "prepared_date": "14 March 2025",
+        "notes": [
+            "Counts from 1 to 4 are shown as fewer than 5, so that no one can be identified.",
+            "The outcome is the recommendation of the latest decision on the referral.",
+        ],
+        "sections": [
+            {
+                "title": "Referrals by review type considered",
+                "summary": "A referral may ask the panel to consider more than one review.",
+                "image": _DEMO_CHART,
+                "heading": "Review type",
+                "columns": ["Referrals"],
+                "rows": [
+                    {"label": "Safeguarding Adults Review", "cells": ["12"]},
+                    {"label": "Domestic Homicide Review", "cells": ["fewer than 5"]},
+                ],
+            },
+            {
+                "title": "Age band against outcome",
+                "summary": "The subject's age at the incident or death.",
+                "image": _DEMO_CHART,
+                "heading": "Age band",
+                "columns": ["Statutory Safeguarding Adults Review", "No further action", "Total"],
+                "rows": [
+                    {"label": "65 to 74", "cells": ["6", "0", "6"]},
+                    {"label": "75 and over", "cells": ["fewer than 5", "7", "9"]},
+                ],
+            },
+        ],
     },
 }
 

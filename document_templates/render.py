@@ -33,7 +33,8 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import parse_xml
 from docx.opc.part import Part, XmlPart
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
 from jinja2.exceptions import TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -42,6 +43,7 @@ from document_templates import _compat  # noqa: F401  (before python-docx writes
 
 __all__ = [
     "DocumentTemplateError",
+    "Image",
     "TemplateProblem",
     "TemplateRenderError",
     "TemplateSecurityError",
@@ -113,6 +115,60 @@ class TemplateProblem:
 
     part: str
     message: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture (PNG or JPEG bytes) for a template to print inline: ``{{ chart.image }}``.
+
+    Put one anywhere in a context (also inside lists and mappings); :func:`render_docx`
+    binds it to the document being rendered. ``description`` becomes the picture's
+    alternative text in Word.
+    """
+
+    data: bytes
+    width_mm: float
+    description: str = ""
+
+
+class _InlineImage(InlineImage):
+    """docxtpl's inline picture, with alternative text on the drawing."""
+
+    def __init__(self, tpl: Any, image: Image) -> None:
+        super().__init__(tpl, io.BytesIO(image.data), width=Mm(image.width_mm))
+        self.description = _XML_ILLEGAL.sub("", image.description)
+
+    def _insert_image(self) -> str:
+        xml = super()._insert_image()
+        if not self.description:
+            return xml
+        descr = (
+            self.description.replace("&", "&amp;").replace('"', "&quot;")
+            .replace("<", "&lt;").replace(">", "&gt;")
+        )
+        # The first <wp:docPr .../> is the drawing's; Word reads its descr as alt text.
+        return re.sub(r"<wp:docPr ", f'<wp:docPr descr="{descr}" ', xml, count=1)
+
+
+def _bind_images(value: Any, tpl: Any) -> Any:
+    """``value`` with every :class:`Image` in it made into a picture of ``tpl``."""
+    if isinstance(value, Image):
+        return _InlineImage(tpl, value)
+    if isinstance(value, Mapping):
+        return {k: _bind_images(v, tpl) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_bind_images(v, tpl) for v in value]
+    return value
+
+
+def _has_images(value: Any) -> bool:
+    if isinstance(value, Image):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_images(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_images(v) for v in value)
+    return False
 
 
 def _xml_safe(value: Any) -> Any:
@@ -373,10 +429,13 @@ def render_docx(
     rendered in a sandbox: a template that reaches for Python internals raises
     :class:`TemplateSecurityError`. With ``strict`` (the default) a variable the context
     does not provide raises :class:`TemplateRenderError` instead of printing nothing.
+    :class:`Image` values anywhere in ``context`` are placed as inline pictures.
     """
     data = _read_template(template)
     digest = hashlib.sha256(data).hexdigest()
     doc = _SandboxedDocxTemplate(data, _compiled_for(digest, strict), strict)
+    if _has_images(context):
+        context = _bind_images(context, doc)
     # autoescape is already set on the environment; docxtpl would otherwise build a
     # plain Environment of its own.
     doc.render(dict(context), jinja_env=doc._xml_env, autoescape=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -80,7 +81,9 @@ def object_samples(app, staff):  # type: ignore[no-untyped-def]
         "fmt": "docx",
         "decision_id": decision.id,
         "kind": "referrer",
+        "notice": "home_office",
         "version_id": version.id,
+        "year": date.today().year,
         **_meeting_samples(app, staff, meeting, decision),
     }
 

@@ -35,6 +35,7 @@ TITLES = {
     "agenda.docx": "Meeting agenda",
     "minutes.docx": "Draft minutes",
     "pack_master.docx": "Briefing pack (cover, contents, headers)",
+    "annual_review.docx": "Annual review of referrals",
 }
 
 
