@@ -5,7 +5,7 @@ review and an action. Everything here is invented."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -34,6 +34,8 @@ def load(app: Flask) -> Iterator[str]:
     )
     waiting = list(Session.scalars(select(Referral).where(Referral.status.in_(meetings.AGENDA_READY_STATUSES)).order_by(Referral.id)))
     if waiting:
+        # The referral decided at the past meeting was received three weeks before it.
+        waiting[0].received_at = datetime.combine(past.date - timedelta(days=21), time(9, 30), tzinfo=UTC)
         first = meetings.add_referral(past, waiting[0])
         for a in past.attendees:
             a.status = "present"

@@ -8,6 +8,8 @@ To check a new page, add it to PUBLIC_PAGES or to its role in SIGNED_IN_PAGES as
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.browser.helpers import sign_in
@@ -41,11 +43,15 @@ SIGNED_IN_PAGES: dict[str, list[tuple[str, str]]] = {
         ("declarations of interest", "/meetings/2/declarations"),
         ("briefing pack", "/meetings/2/pack"),
         ("review tracker", "/meetings/tracker"),
+        ("annual review", "/annual-review"),
     ],
     "chair": [
         ("my meetings", "/panel/"),
         ("meeting", "/meetings/2"),
         ("declare interests", "/meetings/2/declare"),
+        ("annual review", "/annual-review"),
+        ("annual review of this year", f"/annual-review?year={date.today().year}"),
+        ("review tracker", "/meetings/tracker"),
         ("partnership rules", "/secretariat/partnership"),
         ("your account", "/account"),
     ],
