@@ -304,6 +304,33 @@ def test_stored_xss_and_template_injection_in_every_free_text_field_are_shown_li
         assert "1337" not in text and "ssti" not in text.replace("{% if 1 %}ssti{% endif %}", "")
 
 
+def test_stored_xss_and_template_injection_in_every_free_text_field_stay_literal_in_the_pack(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """The same payloads, as they reach the briefing pack (Word): kept as text, never run
+    as template code, and the document still opens."""
+    from docx import Document
+
+    from storage.models import Meeting
+    from tests.factories import make_meeting
+    from workflow import packs
+
+    definition = app.extensions["form_definitions"]["referral"]
+    fields = [q.id for q in definition.questions() if q.type in ("text", "textarea")]
+    referral = make_referral(app, 0, **{f: PAYLOAD.format(id=f) for f in fields})
+    meeting = make_meeting(app, staff, [referral.id])
+    build = packs.request_build(Session.get(Meeting, meeting.id), None)
+    build = packs.build_pack(
+        build.id, partnership=app.extensions["partnership"], store=app.extensions["file_store"], converter=None
+    )
+    assert build.status == "ready", build.message
+    row = Session.get(StoredFile, build.editions[packs.FULL_EDITION]["docx"])
+    doc = Document(io.BytesIO(app.extensions["file_store"].get(row.key)))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert '<script>alert("reason_summary")</script>{{ 7*191 }}{% if 1 %}ssti{% endif %}' in text
+    assert "1337" not in text
+
+
 # -- uploads and request limits ----------------------------------------------------------
 
 
