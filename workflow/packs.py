@@ -262,43 +262,54 @@ def referral_sections(
 
 
 def tracker_section() -> PackSection:
+    """Every tracked review with the last stage it reached, declined reviews with their
+    rationale, and the notifications each decision still needs."""
+    from workflow import meetings
+
     reviews = Session.scalars(select(TrackedReview).order_by(TrackedReview.id)).all()
-    rows = [
-        (
-            r.referral.reference,
-            r.review_kind.replace("_", " "),
-            r.reviewer or "",
-            _date(r.commissioned_on),
-            _date(r.final_draft_on),
-            _date(r.signed_off_on),
-            _date(r.published_on),
+    rows = []
+    for r in reviews:
+        reached = [(name, getattr(r, key)) for key, name in meetings.DATED_STAGES if getattr(r, key)]
+        if r.declined_on:
+            stage = f"declined {_date(r.declined_on)}: {r.declined_rationale or ''}".strip()
+        elif reached:
+            stage = f"{reached[-1][0]}, {_date(reached[-1][1])}"
+        else:
+            stage = "not yet commissioned"
+        notices = "; ".join(
+            f"{n.title}: {_date(on) if on else 'not done'}" for n, on in meetings.notification_status(r.decision)
         )
-        for r in reviews
-    ]
+        rows.append((r.referral.reference, r.review_kind.replace("_", " "), r.reviewer or "", stage, notices))
     return PackSection(
         "Case tracker",
         1,
         (
-            Table(
-                ("Referral", "Review", "Reviewer", "Commissioned", "Final draft", "Signed off", "Published"),
-                rows,
-            )
+            Table(("Referral", "Review", "Reviewer", "Stage reached", "Notifications"), rows)
             if rows
             else Paragraph("No review is being tracked."),
         ),
     )
 
 
-def action_log_section() -> PackSection:
+def action_log_section(today: date | None = None) -> PackSection:
+    from workflow import meetings
+
+    today = today or date.today()
     actions = Session.scalars(select(Action).order_by(Action.status.desc(), Action.due, Action.id)).all()
     rows = [
-        (a.description, a.owner, _date(a.due), "Done" if a.status == "done" else "Open")
+        (
+            a.description,
+            a.owner,
+            _date(a.due),
+            "Done" if a.status == "done" else ("Overdue" if meetings.is_overdue(a, today) else "Open"),
+            a.evidence or "",
+        )
         for a in actions
     ]
     return PackSection(
         "Decision and action log",
         1,
-        (Table(("Action", "Owner", "Due", "Status"), rows) if rows else Paragraph("No actions."),),
+        (Table(("Action", "Owner", "Due", "Status", "Evidence"), rows) if rows else Paragraph("No actions."),),
     )
 
 

@@ -209,6 +209,7 @@ class TrackedReview(Base):
     declined_rationale: Mapped[str | None] = mapped_column(Text)
 
     referral = relationship("Referral")
+    decision = relationship("Decision")
 
 
 class PackBuild(Base):

@@ -12,7 +12,7 @@ from docx import Document
 from sqlalchemy import func, select
 
 from storage.db import Session, utcnow
-from storage.models import AuditEvent, Declaration, Meeting, PackBuild, StoredFile
+from storage.models import AuditEvent, Declaration, Meeting, PackBuild, StoredFile, TrackedReview
 from tests.conftest import require
 from tests.factories import accepted_return, make_meeting, make_referral, make_screening_request
 from tests.helpers import Client
@@ -295,3 +295,35 @@ def test_conflicted_member_fetching_the_withdrawn_item_directly_gets_nothing(app
     assert b"Maria" not in own.data  # a .docx is a zip: check the text too
     _, body, _ = _docx_text(app, build.editions[f"user-{staff['panel_member'].id}"]["docx"])
     assert "Maria" not in body
+
+
+def test_pack_tracker_shows_the_stage_reached_notifications_and_action_evidence(app, staff, meeting) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    from workflow import meetings as domain
+
+    dhr_referral = make_referral(app, index=2)  # considered for a DHR
+    m = Session.get(Meeting, meeting.id)
+    item = domain.add_referral(m, dhr_referral)
+    decision = domain.record_decision(
+        m, item, tool_answers={}, recommendation="statutory_dhr", lead_process=None, methodology=None,
+        rationale="Criteria met.", recorded_by_id=None,
+    )
+    review = Session.scalar(select(TrackedReview).where(TrackedReview.decision_id == decision.id))
+    domain.update_review(review, reviewer="A. Reviewer", commissioned_on=date(2026, 1, 5),
+                         terms_of_reference_on=date(2026, 2, 2))
+    late = domain.add_action(meeting=m, referral=dhr_referral, description="Share the learning brief",
+                             owner="Business unit", due=date.today() - timedelta(days=3))
+    done = domain.add_action(meeting=m, referral=dhr_referral, description="Write to the family",
+                             owner="Police", due=date.today() + timedelta(days=3))
+    domain.complete_action(done, evidence="Letter sent 1 March")
+    assert late.status == "open"
+    build = _build(app, meeting.id)
+    row = Session.get(StoredFile, build.editions["full"]["docx"])
+    doc = Document(io.BytesIO(app.extensions["file_store"].get(row.key)))
+    cells = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    tracked = next(r for r in cells if r[0] == dhr_referral.reference and "A. Reviewer" in r)
+    assert tracked[3] == "terms of reference agreed, 2 February 2026"
+    assert tracked[4] == "Notification to the Home Office: not done"
+    assert ["Share the learning brief", "Business unit", late.due.strftime("%-d %B %Y"), "Overdue", ""] in cells
+    assert next(r for r in cells if r[0] == "Write to the family")[3:] == ["Done", "Letter sent 1 March"]
