@@ -261,10 +261,13 @@ def referral_sections(
     return sections, annexes
 
 
-def tracker_section() -> PackSection:
+def tracker_section(partnership: Partnership | None = None) -> PackSection:
     """Every tracked review with the last stage it reached, declined reviews with their
     rationale, and the notifications each decision still needs."""
     from workflow import meetings
+    from workflow.decision_tools import recommendation_options
+
+    labels = recommendation_options(partnership)
 
     reviews = Session.scalars(select(TrackedReview).order_by(TrackedReview.id)).all()
     rows = []
@@ -278,8 +281,9 @@ def tracker_section() -> PackSection:
             stage = "not yet commissioned"
         notices = "; ".join(
             f"{n.title}: {_date(on) if on else 'not done'}" for n, on in meetings.notification_status(r.decision)
-        )
-        rows.append((r.referral.reference, r.review_kind.replace("_", " "), r.reviewer or "", stage, notices))
+        ) or "None needed"
+        kind = labels.get(r.review_kind, r.review_kind.replace("_", " "))
+        rows.append((r.referral.reference, kind, r.reviewer or "", stage, notices))
     return PackSection(
         "Case tracker",
         1,
@@ -328,7 +332,7 @@ def pack_parts(meeting: Meeting, partnership: Partnership) -> tuple[list[PartOfP
         sections, item_annexes = referral_sections(item, referral, partnership)
         parts += [PartOfPack(item.id, s) for s in sections]
         annexes[item.id] = item_annexes
-    parts += [PartOfPack(None, tracker_section()), PartOfPack(None, action_log_section())]
+    parts += [PartOfPack(None, tracker_section(partnership)), PartOfPack(None, action_log_section())]
     return parts, annexes
 
 

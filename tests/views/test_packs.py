@@ -323,6 +323,7 @@ def test_pack_tracker_shows_the_stage_reached_notifications_and_action_evidence(
     doc = Document(io.BytesIO(app.extensions["file_store"].get(row.key)))
     cells = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
     tracked = next(r for r in cells if r[0] == dhr_referral.reference and "A. Reviewer" in r)
+    assert tracked[1] == "Statutory Domestic Homicide Review"
     assert tracked[3] == "terms of reference agreed, 2 February 2026"
     assert tracked[4] == "Notification to the Home Office: not done"
     assert ["Share the learning brief", "Business unit", late.due.strftime("%-d %B %Y"), "Overdue", ""] in cells
