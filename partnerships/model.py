@@ -167,6 +167,9 @@ class Meetings(_Strict):
     agenda_item_deadline_days: Annotated[int, Field(ge=0, le=60)] = 10
     # Working days before the meeting by which papers are circulated.
     papers_deadline_working_days: Annotated[int, Field(ge=0, le=30)] = 5
+    # A member agency not represented at this many meetings in a row (absent, or apologies
+    # with no deputy present) is flagged to the chair for escalation; 0 turns it off.
+    escalate_non_attendance_after: Annotated[int, Field(ge=0, le=12)] = 2
 
 
 class TimeLimits(_Strict):

@@ -414,6 +414,7 @@ def _meeting_page(meeting: Meeting, **forms_given: Any) -> str:
         error_forms=errors,
         is_manager=_is_manager(),
         is_secretariat=current_user.role == Role.SECRETARIAT,
+        non_attendance=domain.non_attendance(p, meeting) if _is_manager() else [],
         decided_items={d.agenda_item_id for d in domain.decisions_for(meeting)},
         is_overdue=domain.is_overdue,
         evidence_forms={},

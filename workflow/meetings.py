@@ -353,6 +353,38 @@ def attendance_recorded(meeting: Meeting) -> bool:
     return any(a.status for a in meeting.attendees)
 
 
+@dataclass(frozen=True)
+class NonAttendance:
+    """A member agency not represented at the meetings listed (newest first)."""
+
+    agency_id: str
+    agency_name: str
+    missed: tuple[date, ...]
+
+
+def non_attendance(partnership: Partnership, upto: Meeting) -> list[NonAttendance]:
+    """Member agencies to escalate as of ``upto``: invited, and not represented (nobody of
+    theirs present, member or deputy) at each of the last
+    ``meetings.escalate_non_attendance_after`` meetings whose attendance was recorded."""
+    needed = partnership.meetings.escalate_non_attendance_after
+    if not needed:
+        return []
+    recent = [
+        m for m in Session.scalars(
+            select(Meeting).where(Meeting.date <= upto.date).order_by(Meeting.date.desc(), Meeting.id.desc())
+        )
+        if attendance_recorded(m)
+    ][:needed]
+    if len(recent) < needed:
+        return []
+    out = []
+    for agency in partnership.agencies:
+        rows = [[a for a in m.attendees if a.agency_id == agency.id] for m in recent]
+        if all(rows) and not any(a.status == "present" for row in rows for a in row):
+            out.append(NonAttendance(agency.id, agency.name, tuple(m.date for m in recent)))
+    return out
+
+
 def record_attendance(meeting: Meeting, changes: Mapping[int, tuple[str | None, str | None]]) -> None:
     """Record ``{attendance id: (status, role)}``; status present/apologies/absent."""
     rows = {a.id: a for a in meeting.attendees}

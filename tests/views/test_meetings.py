@@ -710,3 +710,22 @@ def test_panel_member_cannot_export_the_tracker(app, staff) -> None:  # type: ig
         response = client.get(url, status=403)
         assert response.mimetype == "text/html"
     assert Session.query(AuditEvent).filter_by(action="export").count() == 0
+
+
+def test_meeting_page_flags_an_agency_missing_two_meetings_running_to_the_chair_only(app, staff) -> None:  # type: ignore[no-untyped-def]
+    p = app.extensions["partnership"]
+    member_agency = p.agency(staff["panel_member"].agency_id).name
+    held = []
+    for when in (date(2026, 10, 7), date(2026, 11, 4)):
+        m = _meeting(app, when=when)
+        meetings.record_attendance(m, {
+            a.id: ("present" if a.user_id == staff["chair"].id else "absent", None) for a in m.attendees
+        })
+        held.append(m.id)
+    page = _client(app, staff["chair"]).get(f"/meetings/{held[1]}").get_data(as_text=True)
+    assert "For the chair to escalate: 1 member agency was not represented at the last 2 meetings." in page
+    assert f"{member_agency}: 4 November 2026, 7 October 2026" in page
+    earlier = _client(app, staff["chair"]).get(f"/meetings/{held[0]}").get_data(as_text=True)
+    assert "For the chair to escalate" not in earlier
+    member_page = _client(app, staff["panel_member"]).get(f"/meetings/{held[1]}").get_data(as_text=True)
+    assert "For the chair to escalate" not in member_page

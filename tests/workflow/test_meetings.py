@@ -134,6 +134,39 @@ def test_quorate_only_when_every_required_sector_is_present(app) -> None:  # typ
     assert meetings.quoracy(REDBRIDGE, meeting).quorate
 
 
+def test_an_agency_unrepresented_at_two_meetings_in_a_row_is_flagged_for_escalation(app) -> None:  # type: ignore[no-untyped-def]
+    from storage.models import Attendance
+
+    first = _meeting(app, when=date(2026, 9, 2))
+    second = _meeting(app, when=date(2026, 10, 7))
+    third = _meeting(app, when=date(2026, 11, 4))
+    for m in (first, second, third):
+        _attend(m, REDBRIDGE, ["lbr-asc", "nelft"])
+    _attend(first, REDBRIDGE, ["mps-ea", "lbr-csc"])  # police came to the first only
+    _attend(second, REDBRIDGE, ["mps-ea"], status="absent")
+    _attend(third, REDBRIDGE, ["mps-ea"], status="apologies")
+    # Children's social care sent apologies from its member, but its deputy came.
+    _attend(second, REDBRIDGE, ["lbr-csc"], status="apologies")
+    second.attendees.append(Attendance(name="Deputy for CSC", agency_id="lbr-csc", role="deputy", status="present"))
+    _attend(third, REDBRIDGE, ["lbr-csc"], status="absent")
+    Session.commit()
+
+    flagged = meetings.non_attendance(REDBRIDGE, third)
+    assert [(n.agency_id, n.missed) for n in flagged] == [("mps-ea", (date(2026, 11, 4), date(2026, 10, 7)))]
+    assert flagged[0].agency_name == "Metropolitan Police – East Area BCU"
+    # As of the second meeting police had missed only one in a row.
+    assert meetings.non_attendance(REDBRIDGE, second) == []
+    # A meeting whose attendance is not recorded yet does not count either way.
+    fourth = _meeting(app, when=date(2026, 12, 2))
+    _attend(fourth, REDBRIDGE, ["mps-ea"], status=None)
+    assert [n.agency_id for n in meetings.non_attendance(REDBRIDGE, fourth)] == ["mps-ea"]
+    # The partnership can ask for three in a row, or turn it off.
+    three = REDBRIDGE.model_copy(update={"meetings": REDBRIDGE.meetings.model_copy(update={"escalate_non_attendance_after": 3})})
+    assert meetings.non_attendance(three, third) == []
+    off = REDBRIDGE.model_copy(update={"meetings": REDBRIDGE.meetings.model_copy(update={"escalate_non_attendance_after": 0})})
+    assert meetings.non_attendance(off, third) == []
+
+
 def test_not_quorate_virtual_ratification_is_tracked_until_each_member_ratifies(app) -> None:  # type: ignore[no-untyped-def]
     meeting = _meeting(app)
     _attend(meeting, WOLVERHAMPTON, ["cwc", "bc-icb"])
