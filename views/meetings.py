@@ -1084,6 +1084,8 @@ def action_done(action_id: int) -> str | Response | tuple[str, int]:
     domain.complete_action(action, evidence=form.evidence.data)
     record("change", "action", action.id, detail={"status": "done", "evidence": bool(action.evidence)})
     flash("Action marked as done.", "success")
+    if request.form.get("return_to") == "meeting" and action.meeting_id:
+        return redirect(url_for("meetings.meeting", meeting_id=action.meeting_id) + "#actions")
     return redirect(url_for("meetings.tracker") + "#actions")
 
 

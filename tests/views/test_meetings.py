@@ -729,3 +729,17 @@ def test_meeting_page_flags_an_agency_missing_two_meetings_running_to_the_chair_
     assert "For the chair to escalate" not in earlier
     member_page = _client(app, staff["panel_member"]).get(f"/meetings/{held[1]}").get_data(as_text=True)
     assert "For the chair to escalate" not in member_page
+
+
+def test_marking_an_action_done_from_the_meeting_page_returns_to_the_meeting(app, staff) -> None:  # type: ignore[no-untyped-def]
+    meeting = _meeting(app)
+    action = meetings.add_action(meeting=meeting, referral=None, description="Book the room", owner="BU", due=None)
+    client = _client(app, staff["secretariat"])
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert 'name="return_to" value="meeting"' in page
+    response = client.post(f"/meetings/tracker/actions/{action.id}/done", {"return_to": "meeting"})
+    assert response.location == f"/meetings/{meeting.id}#actions"
+    # Any other value goes to the tracker: the address is never taken from the form.
+    other = meetings.add_action(meeting=meeting, referral=None, description="Send the minutes", owner="BU", due=None)
+    response = client.post(f"/meetings/tracker/actions/{other.id}/done", {"return_to": "https://evil.example/"})
+    assert response.location == "/meetings/tracker#actions"
