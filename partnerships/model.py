@@ -213,6 +213,9 @@ class Partnership(_Strict):
     quorum: Quorum
     voting: Voting
     time_limits: TimeLimits = TimeLimits()
+    # The month the partnership's reporting year starts (1: calendar year; 4: April to
+    # March, as boards' annual reports often run). The chair's annual review uses it.
+    reporting_year_starts_month: Annotated[int, Field(ge=1, le=12)] = 1
     referrer_email_domains: Annotated[list[str], Field(min_length=1)]
     branding: Branding = Branding()
 

@@ -32,20 +32,21 @@ def _year(years: list[int]) -> int:
     chosen = request.args.get("year", "")
     if chosen.isdigit() and int(chosen) in years:
         return int(chosen)
-    return domain.default_year(years, date.today())
+    return domain.default_year(years, date.today(), current_app.extensions["partnership"])
 
 
 @bp.get("")
 @roles_required(*READERS)
 def index() -> str:
-    years = domain.years_with_referrals()
+    partnership = current_app.extensions["partnership"]
+    years = domain.years_with_referrals(partnership)
     year = _year(years)
-    review = domain.annual_review(current_app.extensions["partnership"], year)
+    review = domain.annual_review(partnership, year)
     record("view", "annual_review", year, detail={"referrals": review.total})
     return render_template(
         "annual_review/index.html",
         review=review,
-        years=sorted(set(years) | {year}, reverse=True),
+        years=[(y, domain.year_label(partnership, y)) for y in sorted(set(years) | {year}, reverse=True)],
         age_bands=domain.AGE_BANDS,
         threshold=domain.SUPPRESSION_THRESHOLD,
         colours=OUTCOME_COLOURS,
@@ -56,15 +57,15 @@ def index() -> str:
 @bp.get("/<int:year>.docx")
 @roles_required(*READERS)
 def report(year: int) -> Response:
-    if not 2000 <= year <= date.today().year:
-        abort(404)
     partnership = current_app.extensions["partnership"]
+    if not 2000 <= year <= domain.reporting_year_of(partnership, date.today()):
+        abort(404)
     review = domain.annual_review(partnership, year)
     data = domain.render_report(partnership, review, current_app.extensions["file_store"], date.today())
     record("download", "annual_review", year, detail={"referrals": review.total})
     response = send_file(
         io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-        download_name=f"annual-review-of-referrals-{year}.docx", max_age=0,
+        download_name=f"annual-review-of-referrals-{review.label.replace(' to ', '-')}.docx", max_age=0,
     )
     response.headers["Cache-Control"] = "no-store, max-age=0"
     return response

@@ -7,9 +7,10 @@ recurring themes (the chair's annual review, Redbridge One Panel guidance).
 
 Definitions used throughout, and shown on the page and in the report:
 
-* **The year** is the calendar year (1 January to 31 December, UK time) in which the
-  business unit received the referral (``Referral.received_at``). Partnership
-  configurations have no reporting year yet, so every partnership uses the calendar year.
+* **The year** is the partnership's reporting year (``reporting_year_starts_month``:
+  the calendar year by default, or e.g. 1 April to 31 March, UK time) in which the
+  business unit received the referral (``Referral.received_at``). A reporting year is
+  named by the year it starts in: "2026", or "2026 to 2027".
 * **Outcome** is the recommendation of the referral's latest decision; a referral with no
   decision is "Closed without a decision" when the business unit closed it, otherwise
   "No decision yet".
@@ -38,7 +39,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -156,6 +157,7 @@ class AnnualReview:
     year: int
     start: date
     end: date
+    label: str
     total: int
     review_types: tuple[Count, ...]
     agencies: tuple[Count, ...]
@@ -272,9 +274,27 @@ def _local_date(value: datetime) -> date:
     return value.astimezone(LONDON).date()
 
 
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    start = datetime.combine(date(year, 1, 1), time(0), tzinfo=LONDON).astimezone(UTC)
-    end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=LONDON).astimezone(UTC)
+def year_dates(partnership: Partnership | None, year: int) -> tuple[date, date]:
+    """The first and last day of the reporting year that starts in ``year``."""
+    month = partnership.reporting_year_starts_month if partnership else 1
+    return date(year, month, 1), date(year + 1, month, 1) - timedelta(days=1)
+
+
+def year_label(partnership: Partnership | None, year: int) -> str:
+    """"2026" for a calendar year; "2026 to 2027" for a year that starts in another month."""
+    month = partnership.reporting_year_starts_month if partnership else 1
+    return str(year) if month == 1 else f"{year} to {year + 1}"
+
+
+def reporting_year_of(partnership: Partnership | None, day: date) -> int:
+    month = partnership.reporting_year_starts_month if partnership else 1
+    return day.year if day.month >= month else day.year - 1
+
+
+def _year_bounds(partnership: Partnership | None, year: int) -> tuple[datetime, datetime]:
+    first, last = year_dates(partnership, year)
+    start = datetime.combine(first, time(0), tzinfo=LONDON).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC)
     return start, end
 
 
@@ -291,19 +311,20 @@ def _ordered_counts(counter: Counter[str], order: Sequence[str] = (), last: Sequ
 # -- queries -------------------------------------------------------------------------------------
 
 
-def years_with_referrals() -> list[int]:
-    """The years in which referrals were received, newest first."""
+def years_with_referrals(partnership: Partnership | None = None) -> list[int]:
+    """The reporting years in which referrals were received, newest first."""
     received = Session.scalars(select(Referral.received_at)).all()
-    return sorted({_local_date(r).year for r in received}, reverse=True)
+    return sorted({reporting_year_of(partnership, _local_date(r)) for r in received}, reverse=True)
 
 
-def default_year(years: Iterable[int], today: date) -> int:
-    """The last full year when it had referrals, else the current year, else the latest."""
+def default_year(years: Iterable[int], today: date, partnership: Partnership | None = None) -> int:
+    """The last full reporting year when it had referrals, else the current one, else the latest."""
     years = list(years)
-    if today.year - 1 in years:
-        return today.year - 1
-    if today.year in years or not years:
-        return today.year
+    current = reporting_year_of(partnership, today)
+    if current - 1 in years:
+        return current - 1
+    if current in years or not years:
+        return current
     return max(years)
 
 
@@ -322,7 +343,7 @@ def outcome_labels(partnership: Partnership) -> dict[str, str]:
 
 
 def _rows(partnership: Partnership, year: int) -> list[_Row]:
-    start, end = _year_bounds(year)
+    start, end = _year_bounds(partnership, year)
     referrals = Session.scalars(
         select(Referral)
         .where(Referral.received_at >= start, Referral.received_at < end)
@@ -458,10 +479,12 @@ def annual_review(partnership: Partnership, year: int) -> AnnualReview:
             outcome_order, order=["Disability recorded", "None recorded"],
         ),
     )
+    first, last = year_dates(partnership, year)
     return AnnualReview(
         year=year,
-        start=date(year, 1, 1),
-        end=date(year, 12, 31),
+        start=first,
+        end=last,
+        label=year_label(partnership, year),
         total=len(rows),
         review_types=_ordered_counts(review_types, type_order, [NOT_GIVEN]),
         agencies=_ordered_counts(agencies, (), [NOT_GIVEN]),
@@ -610,7 +633,7 @@ def report_context(partnership: Partnership, review: AnnualReview, today: date) 
     return {
         "partnership": {"name": partnership.name},
         "panel_name": f"{partnership.short_name} {partnership.screening_body}",
-        "year": str(review.year),
+        "year": review.label,
         "period": f"{_long(review.start)} to {_long(review.end)}",
         "total": suppress(review.total),
         "prepared_date": _long(today),

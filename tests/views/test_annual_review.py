@@ -120,3 +120,17 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url) -> None:  # type: i
 def test_nav_links_to_the_annual_review_for_the_chair_only_among_members(app, staff) -> None:  # type: ignore[no-untyped-def]
     assert 'href="/annual-review"' in _client(app, staff["chair"]).get("/").get_data(as_text=True)
     assert 'href="/annual-review"' not in _client(app, staff["panel_member"]).get("/").get_data(as_text=True)
+
+
+def test_page_and_report_follow_a_reporting_year_from_april(app, staff) -> None:  # type: ignore[no-untyped-def]
+    app.extensions["partnership"] = app.extensions["partnership"].model_copy(update={"reporting_year_starts_month": 4})
+    make_known_referrals(app)  # received from November 2024 to 31 December 2025
+    client = _client(app, staff["chair"])
+    html = client.get("/annual-review?year=2024").get_data(as_text=True)
+    assert "Annual review of referrals 2024 to 2025" in html
+    assert '<option value="2025" >2025 to 2026</option>' in html.replace("  ", " ")
+    assert "(1 April 2024 to 31 March 2025, UK time)" in html
+    response = client.get("/annual-review/2024.docx")
+    assert "annual-review-of-referrals-2024-2025.docx" in response.headers["Content-Disposition"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.data)).paragraphs)
+    assert "Annual review of referrals 2024 to 2025" in text

@@ -315,3 +315,21 @@ def test_report_shows_the_figures_with_small_numbers_suppressed(app) -> None:  #
     for rows in tables:
         for row in rows[1:]:
             assert not set(row[1:]) & {"1", "2", "3", "4"}, row
+
+
+def test_a_partnership_reporting_from_april_to_march_gets_its_own_years(app) -> None:  # type: ignore[no-untyped-def]
+    april = REDBRIDGE.model_copy(update={"reporting_year_starts_month": 4})
+    _received(make_referral(app, 0), _at(2026, 3, 31, 22, 30))  # 31 March, 11.30pm in London
+    _received(make_referral(app, 1), _at(2026, 3, 31, 23, 30))  # 1 April, 0.30am in London
+    _received(make_referral(app, 2), _at(2027, 3, 20))
+    assert ar.years_with_referrals(april) == [2026, 2025]
+    assert ar.years_with_referrals(REDBRIDGE) == [2027, 2026]
+    review = ar.annual_review(april, 2026)
+    assert (review.label, review.start, review.end) == ("2026 to 2027", date(2026, 4, 1), date(2027, 3, 31))
+    assert review.total == 2
+    assert ar.annual_review(april, 2025).total == 1
+    assert ar.default_year([2026, 2025], date(2027, 3, 31), april) == 2025
+    assert ar.default_year([2026, 2025], date(2027, 4, 1), april) == 2026
+    assert ar.annual_review(REDBRIDGE, 2026).label == "2026"
+    context = ar.report_context(april, review, date(2027, 4, 2))
+    assert context["year"] == "2026 to 2027" and context["period"] == "1 April 2026 to 31 March 2027"
