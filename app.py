@@ -66,6 +66,12 @@ def create_app(config_class: type[Config] | None = None, **overrides: Any) -> Fl
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: set it in the environment (see README.md)")
+    from storage import crypto
+
+    try:
+        crypto.configure(app.config.get("DATA_ENCRYPTION_KEYS") or (), app.config["SECRET_KEY"])
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     # The partnership this deployment serves; a wrong file stops start-up here.

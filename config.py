@@ -114,6 +114,11 @@ class Config:
         _env("RETENTION_SCREENING_RETURN_DAYS", "730") or 730
     )
     RETENTION_AUDIT_DAYS: int = int(_env("RETENTION_AUDIT_DAYS", "2555") or 2555)
+    # Keys that encrypt the two-factor secrets in the database (storage/crypto.py): Fernet
+    # keys, comma-separated, the first used to encrypt. Empty: derived from SECRET_KEY.
+    DATA_ENCRYPTION_KEYS: tuple[str, ...] = tuple(
+        k for k in (_env("DATA_ENCRYPTION_KEYS", "") or "").split(",") if k.strip()
+    )
 
     @classmethod
     def database_url(cls, instance_path: str) -> str:

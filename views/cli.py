@@ -104,6 +104,25 @@ def register(app: Flask) -> None:
         verb = "Would delete" if dry_run else "Deleted"
         click.echo(f"{verb}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
 
+    @app.cli.command("reencrypt-secrets")
+    def reencrypt_secrets() -> None:
+        """Encrypt every two-factor secret with the first of DATA_ENCRYPTION_KEYS (after a
+        key rotation, or for secrets saved before encryption), and audit the count."""
+        from sqlalchemy import select, text, update
+
+        from storage import audit, crypto
+        from storage.db import Session
+        from storage.models import User
+
+        raw = Session.execute(text("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL")).all()
+        stale = [user_id for user_id, value in raw if not crypto.is_encrypted_with_current_key(value)]
+        for user_id in stale:
+            plain = Session.scalar(select(User.totp_secret).where(User.id == user_id))
+            Session.execute(update(User).where(User.id == user_id).values(totp_secret=plain))
+        Session.commit()
+        audit.record(actor="system", action="reencrypt_secrets", detail={"reencrypted": len(stale), "total": len(raw)})
+        click.echo(f"Re-encrypted {len(stale)} of {len(raw)} two-factor secret{'s' if len(raw) != 1 else ''}.")
+
     @app.cli.command("check-config")
     def check_config() -> None:
         """Load every partnership file and say which are valid."""

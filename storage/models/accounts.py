@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from storage.crypto import EncryptedString
 from storage.db import Base, utcnow
 
 
@@ -48,7 +49,8 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted in the database (storage/crypto.py); the code sees the base32 secret.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString())
     # The last time-step whose code was accepted: a code is never accepted twice.
     totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
