@@ -33,6 +33,15 @@ def make_referral(app: Flask, index: int = 0, **changes: Any) -> Referral:
     return referral
 
 
+def received_on(referral: Referral, day: Any) -> Referral:
+    """Date the referral's receipt ``day`` (a meeting may only take referrals received by then)."""
+    from datetime import UTC, datetime, time
+
+    referral.received_at = datetime.combine(day, time(9, 0), tzinfo=UTC)
+    Session.commit()
+    return referral
+
+
 def make_screening_request(app: Flask, referral: Referral | None = None, agency_id: str = "nelft"):  # type: ignore[no-untyped-def]
     from workflow import screening
 

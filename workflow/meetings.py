@@ -285,6 +285,12 @@ def add_referral(meeting: Meeting, referral: Referral) -> AgendaItem:
     """Put a new referral on the agenda; the referral's status becomes "on an agenda"."""
     if referral.status not in AGENDA_READY_STATUSES:
         raise MeetingError(f"Referral {referral.reference} is not waiting for a panel meeting")
+    received = _local_date(referral.received_at)
+    if received is not None and meeting.date < received:
+        raise MeetingError(
+            f"Referral {referral.reference} was received on {received.day} {received:%B %Y}, "
+            f"after this meeting of {meeting.date.day} {meeting.date:%B %Y}"
+        )
     item = AgendaItem(
         kind="new_referral",
         title=f"New referral {referral.reference}",

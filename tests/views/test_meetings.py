@@ -7,7 +7,7 @@ from __future__ import annotations
 import email
 import io
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from docx import Document
 from storage.db import Session
 from storage.models import (
     Action,
+    AgendaItem,
     Attendance,
     AuditEvent,
     Decision,
@@ -25,7 +26,7 @@ from storage.models import (
     TrackedReview,
     VirtualRatification,
 )
-from tests.factories import make_referral
+from tests.factories import make_referral, received_on
 from tests.helpers import Client
 from workflow import accounts, meetings
 from workflow.demo_referrals import demo_answers
@@ -473,7 +474,7 @@ def test_only_the_business_unit_adds_to_the_agenda(app, staff, role) -> None:  #
 
 def _decide(app, recommendation: str, index: int = 0, when: date = date(2026, 3, 10)) -> Decision:  # type: ignore[no-untyped-def]
     meeting = _meeting(app, when=when)
-    item = meetings.add_referral(meeting, make_referral(app, index))
+    item = meetings.add_referral(meeting, received_on(make_referral(app, index), when - timedelta(days=14)))
     return meetings.record_decision(meeting, item, tool_answers={}, recommendation=recommendation,
                                     lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
 
@@ -743,3 +744,17 @@ def test_marking_an_action_done_from_the_meeting_page_returns_to_the_meeting(app
     other = meetings.add_action(meeting=meeting, referral=None, description="Send the minutes", owner="BU", due=None)
     response = client.post(f"/meetings/tracker/actions/{other.id}/done", {"return_to": "https://evil.example/"})
     assert response.location == "/meetings/tracker#actions"
+
+
+def test_a_referral_cannot_go_on_the_agenda_of_a_meeting_before_it_was_received(app, staff) -> None:  # type: ignore[no-untyped-def]
+    referral = received_on(make_referral(app, 0), date(2026, 11, 20))
+    earlier = _meeting(app, when=date(2026, 11, 4))
+    client = _client(app, staff["secretariat"])
+    page = client.post(f"/meetings/{earlier.id}/agenda/referrals", {"agenda-referral_id": str(referral.id)},
+                       status=400).get_data(as_text=True)
+    assert "There is a problem" in page
+    assert f"Referral {referral.reference} was received on 20 November 2026, after this meeting of 4 November 2026" in page
+    assert Session.query(AgendaItem).filter_by(referral_id=referral.id).count() == 0
+    later = _meeting(app, when=date(2026, 11, 20))  # the same day is fine
+    client.post(f"/meetings/{later.id}/agenda/referrals", {"agenda-referral_id": str(referral.id)})
+    assert Session.query(AgendaItem).filter_by(referral_id=referral.id, meeting_id=later.id).count() == 1

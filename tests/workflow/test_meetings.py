@@ -4,7 +4,7 @@ interest, decisions and votes, ratification, the case tracker and the minutes.""
 from __future__ import annotations
 
 import io
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from docx import Document
@@ -14,7 +14,7 @@ from document_templates.contexts import CONTRACTS, THINK_FAMILY_STATEMENT
 from partnerships import load_partnership
 from storage.db import Session
 from storage.models import AgendaItem, Declaration, TrackedReview
-from tests.factories import make_referral
+from tests.factories import make_referral, received_on
 from workflow import meetings
 from workflow.meetings import MeetingError
 
@@ -240,7 +240,10 @@ def _statutory_sar_answers() -> dict[str, dict[str, str]]:
 
 
 def _item_with_referral(app, meeting, index=0):  # type: ignore[no-untyped-def]
-    return meetings.add_referral(meeting, make_referral(app, index))
+    referral = make_referral(app, index)
+    if referral.received_at.date() > meeting.date:
+        received_on(referral, meeting.date - timedelta(days=14))
+    return meetings.add_referral(meeting, referral)
 
 
 def test_sar_tool_suggests_a_statutory_review_and_the_review_is_tracked(app) -> None:  # type: ignore[no-untyped-def]
