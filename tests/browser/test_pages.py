@@ -43,6 +43,10 @@ SIGNED_IN_PAGES: dict[str, list[tuple[str, str]]] = {
         ("declarations of interest", "/meetings/2/declarations"),
         ("briefing pack", "/meetings/2/pack"),
         ("review tracker", "/meetings/tracker"),
+        ("tracked review", "/meetings/tracker/reviews/1"),
+        ("votes on a decision", "/meetings/1/decisions/1/votes"),
+        ("board ratification", "/meetings/decisions/1/ratification"),
+        ("outcome letters", "/secretariat/decisions/1/letters"),
         ("annual review", "/annual-review"),
     ],
     "chair": [
