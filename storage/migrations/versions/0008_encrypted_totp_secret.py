@@ -21,13 +21,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _alter(length_from: int, length_to: int) -> None:
-    # SQLite does not enforce a VARCHAR's length, and rebuilding the users table there (a
-    # batch migration) would run ON DELETE rules of the tables that point at it: only
-    # databases that check the length are altered.
-    if op.get_bind().dialect.name == "sqlite":
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column('users', 'totp_secret', existing_type=sa.String(length=length_from),
+                        type_=sa.String(length=length_to), existing_nullable=True)
         return
-    op.alter_column('users', 'totp_secret', existing_type=sa.String(length=length_from),
-                    type_=sa.String(length=length_to), existing_nullable=True)
+    # SQLite cannot change a column's type in place, and rebuilding the users table (a
+    # batch migration) would run the ON DELETE rules of every table pointing at it. A new
+    # column takes the values, the old one is dropped, and the new one renamed (SQLite
+    # 3.35 and later).
+    op.execute(f"ALTER TABLE users ADD COLUMN totp_secret_new VARCHAR({length_to})")
+    op.execute("UPDATE users SET totp_secret_new = totp_secret")
+    op.execute("ALTER TABLE users DROP COLUMN totp_secret")
+    op.execute("ALTER TABLE users RENAME COLUMN totp_secret_new TO totp_secret")
 
 
 def upgrade() -> None:
