@@ -92,6 +92,30 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     admin.dispose()
 
 
+@pytest.fixture
+def blank_database(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An engine on a new, empty database of the backend under test (no migration applied),
+    for tests that walk the migrations up and down; dropped afterwards."""
+    admin = name = None
+    if request.config.getoption("--db") == "postgresql":
+        name = f"onepanel_mig_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        url = f"sqlite:///{tmp_path / 'migration.sqlite3'}"
+    engine = db.make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
 def _empty_all_tables() -> None:
     db.Session.remove()
     engine = db.get_engine()

@@ -94,47 +94,26 @@ def test_a_malformed_key_stops_start_up_naming_the_setting(tmp_path) -> None:
         create_app(TestConfig, INSTANCE_PATH=str(tmp_path), DATA_ENCRYPTION_KEYS=("not-a-key",))
 
 
-def test_migration_0008_keeps_old_secrets_readable_and_fits_encrypted_ones(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_migration_0008_keeps_old_secrets_readable_and_fits_encrypted_ones(app, blank_database) -> None:  # type: ignore[no-untyped-def]
     """On a fresh database of the backend under test: a secret saved at 0007 is read after
     the upgrade; an encrypted one fits; the downgrade clears only what no longer fits."""
-    import uuid
+    from storage import migrate
 
-    from sqlalchemy import create_engine
-
-    from storage import db, migrate
-    from tests.conftest import PG_ADMIN_URL
-
-    admin = None
-    if db.get_engine().dialect.name == "postgresql":
-        name = f"onepanel_mig_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.sqlite3'}"
-    engine = db.make_engine(url)
+    engine = blank_database
     insert = text(
         "INSERT INTO users (id, email, name, role, password_hash, active, session_version, failed_logins, "
         "totp_secret, created_at) VALUES (:id, :email, 'A', 'chair', 'x', true, 1, 0, :secret, CURRENT_TIMESTAMP)"
     )
-    try:
-        migrate.upgrade(engine, "0007")
-        with engine.begin() as conn:
-            conn.execute(insert, {"id": 1, "email": "old@example.org", "secret": SECRET})
-        migrate.upgrade(engine, "head")
-        with engine.begin() as conn:
-            conn.execute(insert, {"id": 2, "email": "new@example.org", "secret": crypto.encrypt(SECRET)})
-            rows = dict(conn.execute(text("SELECT id, totp_secret FROM users")).all())
-        assert rows[1] == SECRET and crypto.decrypt(rows[2]) == SECRET and len(rows[2]) > 64
-        assert crypto.decrypt(rows[1]) == SECRET  # read as it was saved
-        migrate.downgrade(engine, "0007")
-        with engine.connect() as conn:
-            rows = dict(conn.execute(text("SELECT id, totp_secret FROM users")).all())
-        assert rows == {1: SECRET, 2: None}
-    finally:
-        engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    migrate.upgrade(engine, "0007")
+    with engine.begin() as conn:
+        conn.execute(insert, {"id": 1, "email": "old@example.org", "secret": SECRET})
+    migrate.upgrade(engine, "head")
+    with engine.begin() as conn:
+        conn.execute(insert, {"id": 2, "email": "new@example.org", "secret": crypto.encrypt(SECRET)})
+        rows = dict(conn.execute(text("SELECT id, totp_secret FROM users")).all())
+    assert rows[1] == SECRET and crypto.decrypt(rows[2]) == SECRET and len(rows[2]) > 64
+    assert crypto.decrypt(rows[1]) == SECRET  # read as it was saved
+    migrate.downgrade(engine, "0007")
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT id, totp_secret FROM users")).all())
+    assert rows == {1: SECRET, 2: None}

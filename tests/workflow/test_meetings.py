@@ -530,27 +530,14 @@ def test_tracker_table_has_one_row_per_referral(app) -> None:  # type: ignore[no
     assert other["Recommendation"] is None and other["Home Office notification"] == "Not needed"
 
 
-def test_migration_0007_applies_and_reverts_keeping_the_data(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_migration_0007_applies_and_reverts_keeping_the_data(app, blank_database) -> None:  # type: ignore[no-untyped-def]
     """On a fresh database of the backend under test: up to 0006, then 0007, down, up."""
-    import uuid
+    from sqlalchemy import inspect, text
 
-    from sqlalchemy import create_engine, inspect, text
-
-    from storage import db, migrate
+    from storage import migrate
     from storage.models import Decision, FormDefinitionVersion, Referral, VoteRecord
-    from tests.conftest import PG_ADMIN_URL
 
-    backend = db.get_engine().dialect.name
-    admin = None
-    if backend == "postgresql":
-        name = f"onepanel_mig_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.sqlite3'}"
-    engine = db.make_engine(url)
+    engine = blank_database
     added = {
         "decisions": {"home_office_notified_on", "national_panel_notified_on"},
         "tracked_reviews": {"terms_of_reference_on", "draft_to_panel_on", "declined_on", "declined_rationale"},
@@ -560,36 +547,29 @@ def test_migration_0007_applies_and_reverts_keeping_the_data(app, tmp_path) -> N
     def columns(table: str) -> set[str]:
         return {c["name"] for c in inspect(engine).get_columns(table)}
 
-    try:
-        migrate.upgrade(engine, "0006")
-        assert all(not (cols & columns(t)) for t, cols in added.items())
-        migrate.upgrade(engine, "0007")
-        assert all(cols <= columns(t) for t, cols in added.items())
-        # A decision with a vote and a tracked review, written at 0007, survives the downgrade.
-        with engine.begin() as conn:
-            conn.execute(FormDefinitionVersion.__table__.insert().values(
-                id=1, form_id="referral", version=1, sha256="0" * 64, definition={}))
-            conn.execute(Referral.__table__.insert().values(
-                id=1, reference="R-MIG-1", definition_version_id=1, answers={}, referrer_email="a@example.org"))
-            conn.execute(Decision.__table__.insert().values(
-                id=1, referral_id=1, recommendation="statutory_dhr", rationale="Met.",
-                home_office_notified_on=date(2026, 3, 10)))
-            conn.execute(VoteRecord.__table__.insert().values(
-                decision_id=1, agency_id="nelft", person="A", choice="statutory_dhr"))
-            conn.execute(TrackedReview.__table__.insert().values(
-                referral_id=1, decision_id=1, review_kind="statutory_dhr", declined_rationale="x"))
-        migrate.downgrade(engine, "0006")
-        assert all(not (cols & columns(t)) for t, cols in added.items())
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT count(*) FROM votes")).scalar_one() == 1
-            assert conn.execute(text("SELECT decision_id FROM tracked_reviews")).scalar_one() == 1
-        migrate.upgrade(engine, "head")
-        assert all(cols <= columns(t) for t, cols in added.items())
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT home_office_notified_on FROM decisions")).scalar_one() is None
-    finally:
-        engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    migrate.upgrade(engine, "0006")
+    assert all(not (cols & columns(t)) for t, cols in added.items())
+    migrate.upgrade(engine, "0007")
+    assert all(cols <= columns(t) for t, cols in added.items())
+    # A decision with a vote and a tracked review, written at 0007, survives the downgrade.
+    with engine.begin() as conn:
+        conn.execute(FormDefinitionVersion.__table__.insert().values(
+            id=1, form_id="referral", version=1, sha256="0" * 64, definition={}))
+        conn.execute(Referral.__table__.insert().values(
+            id=1, reference="R-MIG-1", definition_version_id=1, answers={}, referrer_email="a@example.org"))
+        conn.execute(Decision.__table__.insert().values(
+            id=1, referral_id=1, recommendation="statutory_dhr", rationale="Met.",
+            home_office_notified_on=date(2026, 3, 10)))
+        conn.execute(VoteRecord.__table__.insert().values(
+            decision_id=1, agency_id="nelft", person="A", choice="statutory_dhr"))
+        conn.execute(TrackedReview.__table__.insert().values(
+            referral_id=1, decision_id=1, review_kind="statutory_dhr", declined_rationale="x"))
+    migrate.downgrade(engine, "0006")
+    assert all(not (cols & columns(t)) for t, cols in added.items())
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM votes")).scalar_one() == 1
+        assert conn.execute(text("SELECT decision_id FROM tracked_reviews")).scalar_one() == 1
+    migrate.upgrade(engine, "head")
+    assert all(cols <= columns(t) for t, cols in added.items())
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT home_office_notified_on FROM decisions")).scalar_one() is None
