@@ -166,6 +166,9 @@ def floor(referrals: int, agencies: int, tmp: Path) -> bytes:
     return out.getvalue()
 
 
+PDF_REPEAT = 3
+
+
 def annex_pdfs(count: int) -> list[tuple[str, bytes]]:
     out = []
     for n in range(count):
@@ -227,12 +230,18 @@ def main() -> None:
             writer.write(out)
             return out.getvalue()
 
-        _, t_fl, _ = measure(floor_pdf)
-        pdf, t_pdf, _ = measure(ours_pdf)
+        # Best of three, taken in turn, so that both see the same machine load: one
+        # LibreOffice start-up varies by a second or more from run to run.
+        t_fl = t_pdf = float("inf")
+        for _ in range(PDF_REPEAT):
+            t_fl = min(t_fl, measure(floor_pdf)[1])
+            pdf, t, _ = measure(ours_pdf)
+            t_pdf = min(t_pdf, t)
         from pypdf import PdfReader
 
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        print(f"  PDF edition: ours {t_pdf:.2f} s ({pages} pages), floor {t_fl:.2f} s: ratio {t_pdf / t_fl:.2f}x (target <= 1.3x)")
+        print(f"  PDF edition (best of {PDF_REPEAT}): ours {t_pdf:.2f} s ({pages} pages), floor {t_fl:.2f} s: "
+              f"ratio {t_pdf / t_fl:.2f}x (target <= 1.3x)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
