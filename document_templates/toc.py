@@ -7,8 +7,9 @@ So the entries are written here, as the field's result, from the document's head
 
 * :func:`fill_toc` without page numbers gives a .docx whose contents list is already
   right apart from page numbers (Word can still update the field as usual);
-* with page numbers (measured by converting once, see :mod:`document_templates.pdf`)
-  the printed contents list is complete.
+* with ``page_fields`` each entry's page number is a PAGEREF field that LibreOffice
+  fills in when it converts the document (see :mod:`document_templates.pdf`), so the
+  printed contents list is complete after one conversion.
 
 Each entry links to a bookmark on its heading, so the contents list is clickable in Word
 and in the PDF.
@@ -40,9 +41,6 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _HEADING_STYLE = re.compile(r"^Heading([1-9])$")
 _LEVELS = re.compile(r'\\o\s+"?(\d)\s*-\s*(\d)"?')
 
-# Wide enough that real page numbers never take more room than the placeholder:
-# the contents list keeps its length between the measuring and the final conversion.
-PAGE_PLACEHOLDER = "999"
 
 
 @dataclass(frozen=True)
@@ -169,8 +167,25 @@ def document_headings(doc_element: etree._Element, max_level: int = 2) -> list[H
     return headings
 
 
-def _toc_xml(instr: str, headings: Sequence[Heading], pages: Sequence[str]) -> str:
-    """The field's paragraphs: begin/instruction/separate, one entry a heading, end."""
+def _page_field(bookmark: str, cached: str) -> str:
+    """A PAGEREF field: the page its bookmark falls on, worked out at layout."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        + _run(extra=f'<w:instrText xml:space="preserve"> PAGEREF {bookmark} \\h </w:instrText>')
+        + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + _run(cached)
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def _toc_xml(instr: str, headings: Sequence[Heading], pages: Sequence[str], *, page_fields: bool = False) -> str:
+    """The field's paragraphs: begin/instruction/separate, one entry a heading, end.
+
+    With ``page_fields`` each entry's page number is a PAGEREF field to its heading's
+    bookmark, and the entries are not wrapped in the ``TOC`` field: LibreOffice keeps a
+    TOC field's content as it was stored, but works out PAGEREF fields outside one when
+    it lays the document out, so one conversion prints the right pages.
+    """
     field_start = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         + _run(extra=f'<w:instrText xml:space="preserve">{_escape(instr)}</w:instrText>')
@@ -178,15 +193,18 @@ def _toc_xml(instr: str, headings: Sequence[Heading], pages: Sequence[str]) -> s
     )
     paras: list[str] = []
     for i, (h, page) in enumerate(zip(headings, pages, strict=True)):
-        head = field_start if i == 0 else ""
+        head = field_start if i == 0 and not page_fields else ""
+        number = _page_field(h.bookmark, page) if page_fields else _run(page)
         link = (
             f'<w:hyperlink w:anchor="{h.bookmark}" w:history="1">'
             + _run(h.text)
             + _run(extra="<w:tab/>")
-            + _run(page)
+            + number
             + "</w:hyperlink>"
         )
         paras.append(f'<w:p><w:pPr><w:pStyle w:val="TOC{h.level}"/></w:pPr>{head}{link}</w:p>')
+    if page_fields:
+        return "".join(paras)
     if not headings:
         paras.append(
             f"<w:p>{field_start}{_run('The contents list is completed when the pack is assembled.')}</w:p>"
@@ -202,7 +220,7 @@ def add_toc_field(levels: str = "1-2") -> list[etree._Element]:
 
 
 def fill_toc_element(
-    doc_element: etree._Element, pages: Sequence[int | str | None] | None = None
+    doc_element: etree._Element, pages: Sequence[int | str | None] | None = None, *, page_fields: bool = False
 ) -> list[Heading]:
     """:func:`fill_toc` on a parsed ``w:document`` element, changed in place."""
     body = doc_element.find(_w("body"))
@@ -220,7 +238,7 @@ def fill_toc_element(
         if len(pages) != len(headings):
             raise ValueError(f"{len(pages)} page numbers for {len(headings)} headings")
         texts = ["" if p is None else str(p) for p in pages]
-    new = _paragraphs(_toc_xml(instr, headings, texts))
+    new = _paragraphs(_toc_xml(instr, headings, texts, page_fields=page_fields and bool(headings)))
     # Replace the old field paragraphs (start … end inclusive) by the new ones.
     parent = start_p.getparent()
     index = list(parent).index(start_p)
@@ -237,18 +255,20 @@ def fill_toc_element(
 
 
 def fill_toc(
-    docx: bytes, pages: Sequence[int | str | None] | None = None
+    docx: bytes, pages: Sequence[int | str | None] | None = None, *, page_fields: bool = False
 ) -> tuple[bytes, list[Heading]]:
     """Write the contents list of ``docx`` from its headings; return the new file and them.
 
     ``pages`` gives the page of each heading in order (``None`` for unknown); without it
-    the entries carry no page numbers (Word adds them when the field is updated). A
-    document without a ``TOC`` field comes back unchanged with its headings.
+    the entries carry no page numbers (Word adds them when the field is updated). With
+    ``page_fields`` the page numbers are PAGEREF fields that LibreOffice fills in as it
+    converts (for the PDF edition; see :func:`_toc_xml`). A document without a ``TOC``
+    field comes back unchanged with its headings.
     """
     doc = Document(io.BytesIO(docx))
     if _field_start(doc.element.body) is None:
         return docx, document_headings(doc.element)
-    headings = fill_toc_element(doc.element, pages)
+    headings = fill_toc_element(doc.element, pages, page_fields=page_fields)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue(), headings

@@ -120,29 +120,3 @@ def test_contents_list_gets_page_numbers(soffice: str, tmp_path: Path) -> None:
     titles = [(o.level, o.title) for o in pdf_outline(final)]
     assert (1, "Item 0: case 0") in titles and (2, "Item 1: case 1") in titles
     assert titles[-2:] == [(1, "Annexes"), (2, "Agenda (annex)")]
-
-
-def test_contents_page_numbers_without_uno_take_a_second_pass(soffice: str, tmp_path: Path) -> None:
-    """Where LibreOffice's Python bridge is missing, the two-conversion method still works."""
-    from document_templates.pdf import LibreOfficeConverter
-
-    sections = big_pack_sections(12, 60)
-    pack = tmp_path / "pack.docx"
-    pack.write_bytes(assemble_docx(sections, cover=COVER, recipient_name="Dr Aisha Bello"))
-    converter = LibreOfficeConverter(soffice)
-    converter._uno = None  # as on a machine without python3-uno
-    [pdf] = converter.convert([pack], tmp_path / "out", update_toc=True)
-    contents = _pdftext(pdf, 2, 3)
-    for item in pdf_outline(pdf):
-        assert re.search(rf"{re.escape(item.title)}\s*\.+\s*{item.page}\b", contents), item
-
-
-def test_uno_bridge_is_available_in_ci() -> None:
-    """CI installs python3-uno so that packs need one conversion, not two."""
-    import os
-
-    from document_templates.pdf import LibreOfficeConverter
-
-    if os.environ.get("CI", "").lower() != "true":
-        pytest.skip("only required where CI installs python3-uno")
-    assert LibreOfficeConverter()._uno_python() is not None
