@@ -192,6 +192,10 @@ class Branding(_Strict):
     colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#0b0c0c"
 
 
+# The referral form's answers to "which review?" that are not a review type.
+OTHER_REVIEW_TYPE_LABELS = {"not_sure": "Not sure", "learning": "Learning opportunity"}
+
+
 class Partnership(_Strict):
     """Everything that differs between partnerships."""
 
@@ -266,6 +270,11 @@ class Partnership(_Strict):
 
     def review_label(self, review_type: str) -> str:
         return self.review_labels.get(review_type, review_type.upper())  # type: ignore[call-overload]
+
+    def review_type_label(self, value: str) -> str:
+        """A referral's "review type considered" as people read it: a review's label, or
+        the referral form's other answers ("Not sure", "Learning opportunity")."""
+        return OTHER_REVIEW_TYPE_LABELS.get(value) or self.review_label(value)
 
     def email_domain_allowed(self, email: str) -> bool:
         """True when the address is at an allowed domain or one of its sub-domains."""

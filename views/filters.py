@@ -32,10 +32,7 @@ def govuk_datetime(value: datetime | None) -> str:
 
 def register(app: Flask) -> None:
     def review_type_label(value: str) -> str:
-        other = {"not_sure": "Not sure", "learning": "Learning opportunity"}
-        if value in other:
-            return other[value]
-        return app.extensions["partnership"].review_label(value)
+        return app.extensions["partnership"].review_type_label(value)
 
     app.add_template_filter(review_type_label, "review_type_label")
     app.add_template_filter(govuk_date, "govuk_date")

@@ -41,17 +41,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from partnerships import Partnership
-from partnerships.model import SECTOR_LABELS
+from partnerships.model import OTHER_REVIEW_TYPE_LABELS, SECTOR_LABELS
 from storage.db import Session
 from storage.models import Decision, Meeting, Referral
-from workflow.working_days import working_days_between
-
-LONDON = ZoneInfo("Europe/London")
+from workflow.working_days import LONDON, local_date, working_days_between
 
 NO_DECISION = "No decision yet"
 CLOSED = "Closed without a decision"
@@ -85,7 +82,6 @@ TIME_BANDS: tuple[tuple[str, int], ...] = (
 SUPPRESSION_THRESHOLD = 5
 SUPPRESSED = "fewer than 5"
 
-_OTHER_REVIEW_TYPES = {"not_sure": "Not sure", "learning": "Learning opportunity"}
 _MALE = {"m", "male", "man", "boy"}
 _FEMALE = {"f", "female", "woman", "girl"}
 _NO_DISABILITY = {"", "none", "no", "n/a", "na", "nil", "none known", "no known disability", "not known", "unknown"}
@@ -268,12 +264,6 @@ def match_agency(partnership: Partnership, typed: str | None) -> Any | None:
     return None
 
 
-def _local_date(value: datetime) -> date:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(LONDON).date()
-
-
 def year_dates(partnership: Partnership | None, year: int) -> tuple[date, date]:
     """The first and last day of the reporting year that starts in ``year``."""
     month = partnership.reporting_year_starts_month if partnership else 1
@@ -314,7 +304,7 @@ def _ordered_counts(counter: Counter[str], order: Sequence[str] = (), last: Sequ
 def years_with_referrals(partnership: Partnership | None = None) -> list[int]:
     """The reporting years in which referrals were received, newest first."""
     received = Session.scalars(select(Referral.received_at)).all()
-    return sorted({reporting_year_of(partnership, _local_date(r)) for r in received}, reverse=True)
+    return sorted({reporting_year_of(partnership, local_date(r)) for r in received}, reverse=True)
 
 
 def default_year(years: Iterable[int], today: date, partnership: Partnership | None = None) -> int:
@@ -362,22 +352,16 @@ def _rows(partnership: Partnership, year: int) -> list[_Row]:
     labels = outcome_labels(partnership)
     rows = []
     for referral in referrals:
-        received = _local_date(referral.received_at)
+        received = local_date(referral.received_at)
         if referral.id in latest:
             decision, meeting_date = latest[referral.id]
             outcome = labels.get(decision.recommendation, decision.recommendation)
-            decided_on = meeting_date or _local_date(decision.recorded_at)
+            decided_on = meeting_date or local_date(decision.recorded_at)
         else:
             outcome = CLOSED if referral.status == "closed" else NO_DECISION
             decided_on = None
         rows.append(_Row(referral, received, outcome, decided_on))
     return rows
-
-
-def _review_type_label(partnership: Partnership, value: str) -> str:
-    if value in _OTHER_REVIEW_TYPES:
-        return _OTHER_REVIEW_TYPES[value]
-    return partnership.review_label(value)
 
 
 def _times(rows: Sequence[_Row], outcome_order: Sequence[str]) -> DecisionTimes:
@@ -431,10 +415,10 @@ def annual_review(partnership: Partnership, year: int) -> AnnualReview:
     for r in rows:
         kinds = r.referral.review_types or []
         for kind in kinds:
-            review_types[_review_type_label(partnership, kind)] += 1
+            review_types[partnership.review_type_label(kind)] += 1
         if not kinds:
             review_types[NOT_GIVEN] += 1
-    type_order = [partnership.review_label(t) for t in ("sar", "cspr", "dhr")] + list(_OTHER_REVIEW_TYPES.values())
+    type_order = [partnership.review_label(t) for t in ("sar", "cspr", "dhr")] + list(OTHER_REVIEW_TYPE_LABELS.values())
 
     agencies: Counter[str] = Counter()
     sectors: Counter[str] = Counter()

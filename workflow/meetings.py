@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -39,6 +39,7 @@ from storage.models import (
     VoteRecord,
 )
 from workflow import working_days
+from workflow.working_days import local_date
 
 THINK_FAMILY = THINK_FAMILY_STATEMENT
 
@@ -285,7 +286,7 @@ def add_referral(meeting: Meeting, referral: Referral) -> AgendaItem:
     """Put a new referral on the agenda; the referral's status becomes "on an agenda"."""
     if referral.status not in AGENDA_READY_STATUSES:
         raise MeetingError(f"Referral {referral.reference} is not waiting for a panel meeting")
-    received = _local_date(referral.received_at)
+    received = local_date(referral.received_at)
     if received is not None and meeting.date < received:
         raise MeetingError(
             f"Referral {referral.reference} was received on {received.day} {received:%B %Y}, "
@@ -375,12 +376,13 @@ def non_attendance(partnership: Partnership, upto: Meeting) -> list[NonAttendanc
     needed = partnership.meetings.escalate_non_attendance_after
     if not needed:
         return []
-    recent = [
-        m for m in Session.scalars(
-            select(Meeting).where(Meeting.date <= upto.date).order_by(Meeting.date.desc(), Meeting.id.desc())
-        )
-        if attendance_recorded(m)
-    ][:needed]
+    # Only the last ``needed`` meetings with attendance recorded are read, not every past one.
+    recent = list(Session.scalars(
+        select(Meeting)
+        .where(Meeting.date <= upto.date, Meeting.attendees.any(Attendance.status.is_not(None)))
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+        .limit(needed)
+    ))
     if len(recent) < needed:
         return []
     out = []
@@ -987,21 +989,10 @@ def notification_status(decision: Decision | None) -> list[tuple[Notification, d
     return [(n, getattr(decision, n.column)) for n in notifications_for(decision)]
 
 
-def _local_date(value: datetime | date | None) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        from zoneinfo import ZoneInfo
-
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(ZoneInfo("Europe/London")).date()
-    return value
-
-
 def decision_date(decision: Decision) -> date:
     """The day the panel decided: the meeting's date, or the day the decision was recorded
     if that was earlier (a decision recorded ahead of the minutes)."""
-    recorded = _local_date(decision.recorded_at) or date.today()
+    recorded = local_date(decision.recorded_at) or date.today()
     meeting = decision.meeting
     if meeting is not None and meeting.date < recorded:
         return meeting.date
@@ -1235,11 +1226,6 @@ NOT_NEEDED = "Not needed"
 NOT_DONE = "Not done"
 
 
-def _review_type_label(partnership: Partnership, value: str) -> str:
-    other = {"not_sure": "Not sure", "learning": "Learning opportunity"}
-    return other.get(value) or partnership.review_label(value)
-
-
 def tracker_table(partnership: Partnership, today: date) -> list[list[Any]]:
     """One row per referral (``TRACKER_COLUMNS``), values as ``str``, ``int``, ``date`` or None.
 
@@ -1265,8 +1251,8 @@ def tracker_table(partnership: Partnership, today: date) -> list[list[Any]]:
         out.append(
             [
                 r.reference,
-                _local_date(r.received_at),
-                ", ".join(_review_type_label(partnership, t) for t in r.review_types or []),
+                local_date(r.received_at),
+                ", ".join(partnership.review_type_label(t) for t in r.review_types or []),
                 STATUSES.get(r.status, r.status),
                 returned,
                 requested,

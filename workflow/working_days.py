@@ -8,10 +8,21 @@ a weekend are included by the package.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def local_date(value: datetime | date | None) -> date | None:
+    """The day in England of a stored time (naive times are UTC); a date is itself."""
+    if value is None or not isinstance(value, datetime):
+        return value
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(LONDON).date()
 
 
 @lru_cache(maxsize=64)
