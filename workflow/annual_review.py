@@ -48,6 +48,7 @@ from partnerships import Partnership
 from partnerships.model import OTHER_REVIEW_TYPE_LABELS, SECTOR_LABELS
 from storage.db import Session
 from storage.models import Decision, Meeting, Referral
+from workflow.decision_tools import recommendation_options
 from workflow.working_days import LONDON, local_date, working_days_between
 
 NO_DECISION = "No decision yet"
@@ -326,12 +327,6 @@ class _Row:
     decided_on: date | None
 
 
-def outcome_labels(partnership: Partnership) -> dict[str, str]:
-    from workflow.decision_tools import recommendation_options
-
-    return recommendation_options(partnership)
-
-
 def _rows(partnership: Partnership, year: int) -> list[_Row]:
     start, end = _year_bounds(partnership, year)
     referrals = Session.scalars(
@@ -349,7 +344,7 @@ def _rows(partnership: Partnership, year: int) -> list[_Row]:
         ).all()
         for decision, meeting_date in found:  # later ones replace earlier ones
             latest[decision.referral_id] = (decision, meeting_date)
-    labels = outcome_labels(partnership)
+    labels = recommendation_options(partnership)
     rows = []
     for referral in referrals:
         received = local_date(referral.received_at)
@@ -435,7 +430,7 @@ def annual_review(partnership: Partnership, year: int) -> AnnualReview:
             agencies[typed_as.setdefault(typed.lower(), typed)] += 1
             sectors[NOT_MATCHED] += 1
 
-    outcome_order = [*outcome_labels(partnership).values(), CLOSED, NO_DECISION]
+    outcome_order = [*recommendation_options(partnership).values(), CLOSED, NO_DECISION]
     outcomes = Counter(r.outcome for r in rows)
 
     answers = [(r, r.referral.answers or {}) for r in rows]

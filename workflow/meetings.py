@@ -692,33 +692,15 @@ def evaluate_tools(tool_answers: Mapping[str, Mapping[str, Any]]) -> dict[str, d
 
 
 def recommendations() -> dict[str, str]:
-    from workflow.decision_tools import RECOMMENDATIONS
+    from workflow.decision_tools import recommendation_options
 
-    return _labels(RECOMMENDATIONS)
+    return recommendation_options()
 
 
 def methodology_options() -> dict[str, str]:
-    from workflow import methodologies
+    from workflow.methodologies import METHODOLOGIES
 
-    source = getattr(methodologies, "METHODOLOGIES", None)
-    return _labels(source)
-
-
-def _labels(source: Any) -> dict[str, str]:
-    """``{id: label}`` from a mapping or list of records, whichever shape the rules use."""
-    if source is None:
-        return {}
-    if isinstance(source, Mapping):
-        items = source.items()
-    else:
-        items = [(getattr(s, "id", None) or getattr(s, "key", None), s) for s in source]
-    out: dict[str, str] = {}
-    for key, value in items:
-        if isinstance(value, str):
-            out[str(key)] = value
-        else:
-            out[str(key)] = getattr(value, "label", None) or getattr(value, "name", None) or str(key)
-    return out
+    return {m.id: m.name for m in METHODOLOGIES.values()}
 
 
 REVIEW_KINDS_NOT_TRACKED = frozenset({"no_further_action", "no_review", "none"})
