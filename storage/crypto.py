@@ -28,6 +28,7 @@ from sqlalchemy.types import TypeDecorator
 
 PREFIX = "enc1:"
 _fernet: MultiFernet | None = None
+_current: Fernet | None = None  # the first key, which encrypts
 
 
 class DecryptionError(RuntimeError):
@@ -47,7 +48,7 @@ def configure(keys: Sequence[str], secret_key: str | None = None) -> None:
 
     Raises ValueError naming the problem when a key is not a Fernet key.
     """
-    global _fernet
+    global _fernet, _current
     chosen = [k.strip() for k in keys if k and k.strip()]
     if not chosen:
         if not secret_key:
@@ -62,7 +63,7 @@ def configure(keys: Sequence[str], secret_key: str | None = None) -> None:
                 f"DATA_ENCRYPTION_KEYS: key {n} is not a Fernet key (32 bytes, URL-safe base64; "
                 "make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
             ) from exc
-    _fernet = MultiFernet(fernets)
+    _fernet, _current = MultiFernet(fernets), fernets[0]
 
 
 def _keys() -> MultiFernet:
@@ -89,11 +90,11 @@ def decrypt(value: str) -> str:
 
 def is_encrypted_with_current_key(value: str) -> bool:
     """Whether ``value`` is encrypted and its token was made with the first key."""
-    if not value.startswith(PREFIX):
+    _keys()  # configured, or a clear error
+    if not value.startswith(PREFIX) or _current is None:
         return False
-    first = _keys()._fernets[0]  # noqa: SLF001 - MultiFernet keeps its keys in order
     try:
-        first.decrypt(value[len(PREFIX):].encode("ascii"))
+        _current.decrypt(value[len(PREFIX):].encode("ascii"))
     except InvalidToken:
         return False
     return True
