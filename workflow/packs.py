@@ -95,7 +95,7 @@ def _date(value: Any) -> str:
 
 def editions_for(meeting: Meeting) -> list[Edition]:
     """The business unit's full pack and one edition per invited person with an account."""
-    from workflow.meetings import withdrawn_items
+    from workflow.meetings.declarations import withdrawn_items
 
     out = [Edition(FULL_EDITION, "Business unit (full pack)", None, frozenset())]
     seen: set[int] = set()
@@ -264,15 +264,16 @@ def referral_sections(
 def tracker_section(partnership: Partnership | None = None) -> PackSection:
     """Every tracked review with the last stage it reached, declined reviews with their
     rationale, and the notifications each decision still needs."""
-    from workflow import meetings
     from workflow.decision_tools import recommendation_options
+    from workflow.meetings.ratification import notification_status
+    from workflow.meetings.tracker import DATED_STAGES
 
     labels = recommendation_options(partnership)
 
     reviews = Session.scalars(select(TrackedReview).order_by(TrackedReview.id)).all()
     rows = []
     for r in reviews:
-        reached = [(name, getattr(r, key)) for key, name in meetings.DATED_STAGES if getattr(r, key)]
+        reached = [(name, getattr(r, key)) for key, name in DATED_STAGES if getattr(r, key)]
         if r.declined_on:
             stage = f"declined {_date(r.declined_on)}: {r.declined_rationale or ''}".strip()
         elif reached:
@@ -280,7 +281,7 @@ def tracker_section(partnership: Partnership | None = None) -> PackSection:
         else:
             stage = "not yet commissioned"
         notices = "; ".join(
-            f"{n.title}: {_date(on) if on else 'not done'}" for n, on in meetings.notification_status(r.decision)
+            f"{n.title}: {_date(on) if on else 'not done'}" for n, on in notification_status(r.decision)
         ) or "None needed"
         kind = labels.get(r.review_kind, r.review_kind.replace("_", " "))
         rows.append((r.referral.reference, kind, r.reviewer or "", stage, notices))
@@ -296,7 +297,7 @@ def tracker_section(partnership: Partnership | None = None) -> PackSection:
 
 
 def action_log_section(today: date | None = None) -> PackSection:
-    from workflow import meetings
+    from workflow.meetings.tracker import is_overdue
 
     today = today or date.today()
     actions = Session.scalars(select(Action).order_by(Action.status.desc(), Action.due, Action.id)).all()
@@ -305,7 +306,7 @@ def action_log_section(today: date | None = None) -> PackSection:
             a.description,
             a.owner,
             _date(a.due),
-            "Done" if a.status == "done" else ("Overdue" if meetings.is_overdue(a, today) else "Open"),
+            "Done" if a.status == "done" else ("Overdue" if is_overdue(a, today) else "Open"),
             a.evidence or "",
         )
         for a in actions
