@@ -11,16 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, render_template, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
-from flask_talisman import Talisman
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
 from config import BASE_DIR, Config, from_env
+from extensions import csrf, limiter, login_manager, talisman
 from forms import load_definitions
 from notify import make_mailer
 from partnerships import load_partnership
@@ -28,11 +25,6 @@ from storage import db
 from storage.files import LocalFileStore
 
 log = logging.getLogger("onepanel")
-
-csrf = CSRFProtect()
-login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
-talisman = Talisman()
 
 # Content Security Policy: our own origin only; inline scripts need the per-request nonce.
 CSP = {

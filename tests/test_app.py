@@ -6,8 +6,9 @@ import re
 
 from flask import Flask
 
-from app import create_app, csrf, limiter, login_manager
+from app import create_app
 from config import TestConfig
+from extensions import csrf, limiter, login_manager
 from storage.db import Session
 from storage.models import AuditEvent, User
 from tests.helpers import TEST_PASSWORD, Client

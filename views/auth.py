@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from app import limiter
+from extensions import limiter
 from storage.db import Session
 from storage.models import User
 from views.access import ALL_STAFF, public, roles_required

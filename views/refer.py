@@ -33,7 +33,7 @@ from wtforms import BooleanField, EmailField, StringField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length
 
 import forms
-from app import limiter
+from extensions import limiter
 from storage.db import Session
 from storage.models import Role
 from views import mailing as referral_mail

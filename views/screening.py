@@ -30,7 +30,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 import forms
-from app import limiter
+from extensions import limiter
 from storage.db import Session
 from storage.models import Referral, Role, ScreeningRequest
 from views.access import public, roles_required
