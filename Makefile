@@ -9,6 +9,11 @@ STAMP := $(VENV)/.installed
 ASSETS := static/build/app.css static/build/govuk-frontend.min.js
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PORT ?= 5000
+# The partnership `make run` serves (a folder in partnerships/); each keeps its own demo
+# database and files in instance/<partnership>/, so switching does not mix them.
+PARTNERSHIP ?= $(or $(ONEPANEL_PARTNERSHIP),redbridge)
+RUN_INSTANCE := $(or $(ONEPANEL_INSTANCE_PATH),$(CURDIR)/instance/$(PARTNERSHIP))
+RUN_ENV := ONEPANEL_ENV=development ONEPANEL_PARTNERSHIP=$(PARTNERSHIP) ONEPANEL_INSTANCE_PATH=$(RUN_INSTANCE)
 
 .PHONY: run test test-sqlite test-postgresql install assets lint bench clean
 
@@ -29,12 +34,12 @@ install: $(STAMP) $(ASSETS)
 
 assets: $(ASSETS)
 
-## Serve the service with demo data on http://127.0.0.1:5000 (SQLite and files in ./instance).
+## Serve PARTNERSHIP's demo on http://127.0.0.1:5000 (SQLite and files in ./instance/<partnership>).
 run: install
-	ONEPANEL_ENV=development $(VENV)/bin/flask --app app db-upgrade
-	ONEPANEL_ENV=development $(VENV)/bin/flask --app app seed-demo
-	@echo "Mail is not sent: each message is written to instance/outbox/ as an .eml file."
-	ONEPANEL_ENV=development $(VENV)/bin/flask --app app run --host 127.0.0.1 --port $(PORT)
+	$(RUN_ENV) $(VENV)/bin/flask --app app db-upgrade
+	$(RUN_ENV) $(VENV)/bin/flask --app app seed-demo
+	@echo "Mail is not sent: each message is written to $(RUN_INSTANCE)/outbox/ as an .eml file."
+	$(RUN_ENV) $(VENV)/bin/flask --app app run --host 127.0.0.1 --port $(PORT)
 
 ## Run the whole suite on SQLite, then the database tests again on PostgreSQL.
 test: install

@@ -610,9 +610,11 @@ def agenda() -> DocumentObject:
             ("Chair", "{{ chair_name }}"),
         ],
     )
+    _p(doc, "{%p if think_family_statement %}")
     doc.add_heading("Think Family", 2)
     statement = _p(doc)
     statement.add_run("{{ think_family_statement }}").italic = True
+    _p(doc, "{%p endif %}")
     doc.add_heading("Items", 2)
     _loop_table(
         doc,
@@ -657,8 +659,10 @@ def minutes() -> DocumentObject:
     )
     doc.add_heading("Quoracy", 2)
     _p(doc, "{{ quoracy_statement }}")
+    _p(doc, "{%p if think_family_statement %}")
     doc.add_heading("Think Family", 2)
     _p(doc, "The chair read the Think Family statement: “{{ think_family_statement }}”")
+    _p(doc, "{%p endif %}")
     doc.add_heading("Declarations of interest", 2)
     _p(doc, "{%p if declarations %}")
     _loop_table(

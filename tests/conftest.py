@@ -180,7 +180,7 @@ def staff(app):  # type: ignore[no-untyped-def]
     made = {}
     for role, agency in [
         ("secretariat", None),
-        ("chair", p.statutory_partners[0].id),
+        ("chair", p.agencies_of(p.statutory_partners[0].id)[0].id),
         ("panel_member", police),
         ("admin", None),
     ]:

@@ -105,3 +105,21 @@ def make_meeting(app: Flask, staff: dict, referral_ids: list[int]):  # type: ign
         )
     Session.commit()
     return meeting
+
+
+def make_quorate(partnership, meeting, panel=None):  # type: ignore[no-untyped-def]
+    """Record present, for the meeting's panel, one person for each agency of a smallest set
+    that makes it quorate (``workflow.quorum.agencies_for_quorum``), besides anyone there."""
+    from storage.models import Attendance
+    from workflow.meetings import meeting_panel
+    from workflow.quorum import agencies_for_quorum
+
+    panel = panel or meeting_panel(partnership, meeting)
+    present = {a.agency_id for a in meeting.attendees if a.status == "present"}
+    for agency_id in (a.id for a in agencies_for_quorum(partnership, panel)):
+        if agency_id not in present:
+            meeting.attendees.append(
+                Attendance(name=f"Member for {agency_id}", agency_id=agency_id, role="member", status="present")
+            )
+    Session.commit()
+    return meeting

@@ -181,4 +181,5 @@ def test_seed_demo_prints_one_account_per_role(app) -> None:  # type: ignore[no-
     assert result.exit_code == 0, result.output
     for role in ("secretariat", "chair", "panel_member", "admin"):
         assert role in result.output
-    assert Session.query(User).count() == 5
+    # One line per account: secretariat, chair, admin, the members and the police deputy.
+    assert Session.query(User).count() == result.output.count("@example.org ") >= 5

@@ -125,16 +125,30 @@ def register(app: Flask) -> None:
 
     @app.cli.command("check-config")
     def check_config() -> None:
-        """Load every partnership file and say which are valid."""
+        """Load every partnership file, say which are valid and list each valid one's rules
+        with their sources, so they can be checked against the published documents."""
         from partnerships import PartnershipConfigError, available_partnerships, load_partnership
+        from partnerships.model import LOCAL_LABEL
+        from partnerships.rules import rule_lines, source_text
 
+        local_text = f"LOCAL SETTING: {LOCAL_LABEL[0].lower()}{LOCAL_LABEL[1:]}"
         failed = False
         for slug in available_partnerships():
             try:
                 p = load_partnership(slug)
-                click.echo(f"{slug}: ok ({p.name}, {len(p.agencies)} agencies)")
             except PartnershipConfigError as exc:
                 failed = True
                 click.echo(str(exc), err=True)
+                continue
+            click.echo(f"{slug}: ok ({p.name}, {len(p.agencies)} agencies)")
+            lines = rule_lines(p)
+            for line in lines:
+                source = local_text if line.local else source_text(p, line.source)
+                click.echo(f"  [{line.topic}] {line.rule} — {source}")
+            local = sum(1 for line in lines if line.local)
+            click.echo(
+                f"  {len(lines)} rules: {len(lines) - local} from its documents, "
+                f"{local} local settings"
+            )
         if failed:
             raise SystemExit(1)

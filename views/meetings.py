@@ -121,6 +121,11 @@ class ScheduleForm(FlaskForm):
         default="ordinary",
         validators=[InputRequired("Select whether this is an ordinary or an extraordinary meeting")],
     )
+    panel = RadioField(
+        "Which panel meets?",
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
     submit = SubmitField("Schedule the meeting", widget=GovSubmitInput())
 
     def validate_when(self, field: Any) -> None:
@@ -165,6 +170,40 @@ class AddItemForm(FlaskForm):
     )
     referral_id = SelectField("Referral (for a tracked case)", widget=GovSelect(), validators=[Optional()])
     submit = SubmitField("Add the item", widget=GovSubmitInput())
+
+
+class EscalationOutcomeForm(FlaskForm):
+    outcome = RadioField(
+        "What was decided?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select what was decided")],
+    )
+    decided_by = StringField(
+        "Who decided",
+        description="For example, the statutory safeguarding partners, or the chair of the Executive Group",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            InputRequired("Enter who decided"),
+            Length(max=200, message="Who decided must be 200 characters or fewer"),
+        ],
+    )
+    decided_on = GovDateField(
+        "Date of their decision",
+        description="For example, 14 1 2027",
+        validators=[_date_required("Enter the date of their decision")],
+    )
+    note = TextAreaField(
+        "Their reasons (optional)",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Length(max=4000, message="The reasons must be 4,000 characters or fewer")],
+    )
+    submit = SubmitField("Record the outcome", widget=GovSubmitInput())
+
+    def validate_decided_on(self, field: Any) -> None:
+        if field.data is not None and field.data > date.today():
+            raise ValidationError("The date of their decision must be today or in the past")
 
 
 class NotQuorateForm(FlaskForm):
@@ -376,12 +415,13 @@ def _meeting_page(meeting: Meeting, **forms_given: Any) -> str:
     result = domain.quoracy(p, meeting)
     add_referral = forms_given.get("add_referral") or AddReferralForm(prefix="agenda")
     add_referral.referral_id.choices = [("", "Select a referral")] + [
-        (str(r.id), _referral_label(r)) for r in domain.referrals_ready_for_agenda()
+        (str(r.id), _referral_label(r)) for r in domain.referrals_ready_for_agenda(p, domain.meeting_panel(p, meeting))
     ]
     add_item = forms_given.get("add_item") or AddItemForm(prefix="item")
     add_item.referral_id.choices = [("", "None")] + [(str(r.id), r.reference) for r in domain.tracked_referrals()]
     not_quorate = forms_given.get("not_quorate") or NotQuorateForm(prefix="quorum")
-    not_quorate.choice.choices = list(domain.not_quorate_options(p).items())
+    not_quorate.choice.choices = list(domain.not_quorate_options(p, meeting).items())
+    panel = domain.meeting_panel(p, meeting)
     action_form = forms_given.get("action_form") or ActionForm(prefix="action")
     action_form.referral_id.choices = [("", "None")] + [
         (str(i.referral_id), i.referral.reference) for i in meeting.items if i.referral_id
@@ -393,7 +433,8 @@ def _meeting_page(meeting: Meeting, **forms_given: Any) -> str:
         meeting=meeting,
         items=domain.ordered_items(meeting),
         numbers=domain.agenda_numbers(meeting),
-        deadlines=domain.deadlines(p, meeting.date),
+        deadlines=domain.deadlines(p, meeting.date, panel),
+        panel=panel,
         today=today,
         quorum=result,
         attendance_recorded=domain.attendance_recorded(meeting),
@@ -439,19 +480,29 @@ def index() -> str:
 @roles_required(Role.SECRETARIAT)
 def new() -> str | Response:
     p = _partnership()
-    suggestions = domain.suggest_dates(p, today=date.today(), last=domain.last_meeting_date())
     form = ScheduleForm()
-    if request.method == "GET" and suggestions:
-        form.when.data = suggestions[0]
-        form.start_time.data = "10:00"
-    if form.validate_on_submit():
+    form.panel.choices = [(panel.id, panel.name) for panel in p.panels]
+    chosen = request.values.get("panel") or p.default_panel.id
+    panel = p.panel(chosen) if chosen in {x.id for x in p.panels} else p.default_panel
+    suggestions = domain.suggest_dates(
+        p, today=date.today(), last=domain.last_meeting_date(p, panel.id), panel=panel
+    )
+    if request.method == "GET":
+        form.panel.data = panel.id
+        if suggestions:
+            form.when.data = suggestions[0]
+            form.start_time.data = "10:00"
+    if len(p.panels) > 1 and request.method == "POST" and form.panel.data not in {x.id for x in p.panels}:
+        form.panel.errors = ["Select which panel meets"]
+    elif form.validate_on_submit():
         try:
             meeting = domain.schedule_meeting(
                 when=form.when.data,
                 start_time=_parse_time(form.start_time.data),
                 location=form.location.data,
                 kind=form.kind.data,
-                invitees=domain.panel_invitees(),
+                invitees=domain.panel_invitees(p, panel),
+                panel=panel,
             )
         except MeetingError as exc:
             form.kind.errors = [str(exc)]
@@ -459,7 +510,10 @@ def new() -> str | Response:
             record("create", "meeting", meeting.id)
             flash(f"Meeting on {govuk_date(meeting.date)} scheduled. Panel members and the chair are invited.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-    return render_template("meetings/new.html", form=form, suggestions=suggestions)
+    return render_template(
+        "meetings/new.html", form=form, suggestions=suggestions, panel=panel,
+        frequency=domain.FREQUENCY_WORDS[panel.meetings.frequency], several_panels=len(p.panels) > 1,
+    )
 
 
 @bp.get("/<int:meeting_id>")
@@ -476,12 +530,14 @@ def add_referral(meeting_id: int) -> str | Response:
     m = _meeting(meeting_id)
     form = AddReferralForm(prefix="agenda")
     form.referral_id.choices = [("", "Select a referral")] + [
+        # Every waiting referral is a valid choice here, so that one the panel does not screen
+        # is refused with the reason (which panel or body it goes to), not "not a valid choice".
         (str(r.id), r.reference) for r in domain.referrals_ready_for_agenda()
     ]
     if form.validate_on_submit():
         referral = Session.get(Referral, int(form.referral_id.data))
         try:
-            item = domain.add_referral(m, referral)
+            item = domain.add_referral(m, referral, _partnership())
         except MeetingError as exc:
             form.referral_id.errors = [str(exc)]
         else:
@@ -551,15 +607,20 @@ def attendance(meeting_id: int) -> str | Response:
                 errors.append({"text": f"Select how {a.name} attended", "href": f"#role-{a.id}"})
             changes[a.id] = (status, role)
         if not errors:
-            domain.record_attendance(m, changes)
-            record("record_attendance", "meeting", m.id)
-            flash("Attendance recorded.", "success")
-            return redirect(url_for("meetings.meeting", meeting_id=m.id) + "#quoracy")
+            try:
+                domain.record_attendance(m, changes, _partnership())
+            except MeetingError as exc:
+                errors.append({"text": str(exc), "href": "#attendance"})
+            else:
+                record("record_attendance", "meeting", m.id)
+                flash("Attendance recorded.", "success")
+                return redirect(url_for("meetings.meeting", meeting_id=m.id) + "#quoracy")
     else:
         record("view", "meeting_attendance", m.id)
     return render_template(
         "meetings/attendance.html",
         meeting=m,
+        panel=domain.meeting_panel(_partnership(), m),
         form=EmptyForm(),
         errors=errors,
         statuses=domain.ATTENDANCE_STATUSES,
@@ -573,7 +634,7 @@ def not_quorate(meeting_id: int) -> str | Response:
     m = _meeting(meeting_id)
     p = _partnership()
     form = NotQuorateForm(prefix="quorum")
-    form.choice.choices = list(domain.not_quorate_options(p).items())
+    form.choice.choices = list(domain.not_quorate_options(p, m).items())
     if form.validate_on_submit():
         try:
             made = domain.choose_when_not_quorate(p, m, form.choice.data)
@@ -609,19 +670,20 @@ def circulate(meeting_id: int) -> Response:
     done = domain.circulate_papers(p, m)
     link = current_app.config["EXTERNAL_URL"].rstrip("/") + url_for("packs.papers", meeting_id=m.id)
     when = govuk_date(m.date)
+    panel_name = domain.meeting_panel(p, m).name
     for email in done.recipients:
         # A link only: the papers never travel by e-mail, and the e-mail names no one.
         current_app.extensions["mailer"].send(
             Message(
                 to=[email],
-                subject=f"Papers for the {p.screening_body} meeting on {when}",
+                subject=f"Papers for the {panel_name} meeting on {when}",
                 body=(
-                    f"The papers for the {p.screening_body} meeting on {when} are ready.\n\n"
+                    f"The papers for the {panel_name} meeting on {when} are ready.\n\n"
                     f"Sign in to read them:\n\n{link}\n\n"
                     "The papers are confidential: do not download them to a personal device "
                     "or pass them on. If you have an interest in a case on the agenda, declare "
                     "it before the meeting.\n\n"
-                    f"{p.screening_body} business unit\n{p.name}\n{p.secretariat_email}\n"
+                    f"{p.short_name} business unit\n{p.name}\n{p.secretariat_email}\n"
                 ),
                 reply_to=str(p.secretariat_email),
             )
@@ -680,7 +742,7 @@ def declarations(meeting_id: int) -> str:
 
 def _ruling_form(decl: Declaration, formdata: Any = None) -> RulingForm:
     form = RulingForm(formdata=formdata, prefix=f"d{decl.id}", data={"ruling": decl.ruling, "note": decl.ruling_note})
-    form.ruling.choices = list(domain.ruling_labels().items())
+    form.ruling.choices = list(domain.ruling_labels(_partnership(), decl.meeting).items())
     return form
 
 
@@ -705,7 +767,9 @@ def rule(meeting_id: int, declaration_id: int) -> str | Response:
     form = _ruling_form(decl, request.form)
     if form.validate_on_submit():
         try:
-            domain.rule_on_declaration(decl, form.ruling.data, form.note.data, current_user.id)
+            domain.rule_on_declaration(
+                decl, form.ruling.data, form.note.data, current_user.id, partnership=_partnership()
+            )
         except MeetingError as exc:
             form.ruling.errors = [str(exc)]
         else:
@@ -747,6 +811,12 @@ def decision(meeting_id: int, item_id: int) -> str | Response:
     outcomes = domain.evaluate_tools(tool_answers)
     errors: list[dict[str, str]] = []
     values = {k: formdata.get(k, "") for k in ("recommendation", "lead_process", "methodology", "rationale", "how")}
+    p = _partnership()
+    try:
+        gate = domain.decision_gate(p, m, item, current_user.id)
+        blocked = None
+    except MeetingError as exc:
+        gate, blocked = None, str(exc)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
@@ -762,13 +832,19 @@ def decision(meeting_id: int, item_id: int) -> str | Response:
                 errors.append({"text": "The rationale must be 10,000 characters or fewer", "href": "#rationale"})
             if values["how"] not in ("consensus", "vote"):
                 errors.append({"text": "Select whether the panel agreed by consensus or voted", "href": "#how"})
+            if blocked:
+                errors.insert(0, {"text": blocked, "href": "#quorum"})
             if not errors:
                 dec = domain.record_decision(
                     m, item, tool_answers=tool_answers, recommendation=values["recommendation"],
                     lead_process=values["lead_process"] or domain.suggested_lead(outcomes),
                     methodology=values["methodology"], rationale=values["rationale"], recorded_by_id=current_user.id,
+                    partnership=p,
                 )
-                record("record_decision", "decision", dec.id, detail={"meeting": m.id, "referral": referral.id})
+                record(
+                    "record_decision", "decision", dec.id,
+                    detail={"meeting": m.id, "referral": referral.id, "inquorate": dec.inquorate},
+                )
                 if values["how"] == "vote":
                     return redirect(url_for("meetings.votes", meeting_id=m.id, decision_id=dec.id))
                 flash(f"Decision recorded for {referral.reference}.", "success")
@@ -779,11 +855,12 @@ def decision(meeting_id: int, item_id: int) -> str | Response:
 
     return render_template(
         "meetings/decision.html", meeting=m, item=item, referral=referral, number=domain.agenda_numbers(m)[item.id],
+        panel=domain.meeting_panel(p, m),
         tools=[(t, TOOLS[t], domain.visible_questions(t, tool_answers[t])) for t in tool_ids],
         tool_answers=tool_answers, outcomes=outcomes, suggested_lead=domain.suggested_lead(outcomes),
         recommendations=domain.recommendations(), methodologies=domain.methodology_options(),
         values=values, errors=errors, form=EmptyForm(),
-        answer_options=_answer_options(),
+        answer_options=_answer_options(), blocked=blocked, gate=gate,
     ), (400 if errors else 200)
 
 
@@ -830,6 +907,7 @@ def votes(meeting_id: int, decision_id: int) -> str | Response:
         chosen = {v.agency_id: request.form.get(f"vote-{v.agency_id}", "") for v in roll.voters}
         dissent = {v.agency_id: request.form.get(f"dissent-{v.agency_id}", "").strip() for v in roll.voters}
         chair_choice = request.form.get("chair_choice", "")
+        chair_refers = request.form.get("chair_refers") == "yes"
         for v in roll.voters:
             if chosen[v.agency_id] not in recs:
                 errors.append({"text": f"Select the vote of {v.agency_name}", "href": f"#vote-{v.agency_id}"})
@@ -838,38 +916,63 @@ def votes(meeting_id: int, decision_id: int) -> str | Response:
         if not roll.voters:
             errors.append({"text": "No agency present may vote: record attendance first", "href": "#votes"})
         if not errors:
-            result = domain.record_votes(
-                p, dec, [(v.agency_id, v.person, chosen[v.agency_id]) for v in roll.voters],
-                dissent=dissent, chair_choice=chair_choice or None,
-                withdrawn_agencies=roll.withdrawn_agencies, withdrawn_people=roll.withdrawn_people,
-            )
-            record("record_votes", "decision", dec.id, detail={"meeting": m.id, "method": dec.method})
-            flash(result.explanation, "success")
-            return redirect(url_for("meetings.meeting", meeting_id=m.id) + "#decisions")
+            try:
+                result = domain.record_votes(
+                    p, dec, [(v.agency_id, v.person, chosen[v.agency_id]) for v in roll.voters],
+                    dissent=dissent, chair_choice=chair_choice or None, chair_refers=chair_refers,
+                    withdrawn_agencies=roll.withdrawn_agencies, withdrawn_people=roll.withdrawn_people,
+                    recorded_by_id=current_user.id,
+                )
+            except MeetingError as exc:
+                errors.append({"text": str(exc), "href": "#votes"})
+            else:
+                record("record_votes", "decision", dec.id, detail={"meeting": m.id, "method": dec.method})
+                flash(result.explanation, "success")
+                return redirect(url_for("meetings.meeting", meeting_id=m.id) + "#decisions")
     else:
         record("view", "decision_votes", dec.id, detail={"meeting": m.id})
     return render_template(
         "meetings/votes.html", meeting=m, decision=dec, roll=roll, recommendations=recs, chosen=chosen,
         dissent=dissent, chair_choice=chair_choice, errors=errors, form=EmptyForm(),
-        casting=p.voting.chair_casting_vote, number=domain.agenda_numbers(m).get(item.id, ""),
+        rules=domain.meeting_panel(p, m).decisions, panel=domain.meeting_panel(p, m),
+        number=domain.agenda_numbers(m).get(item.id, ""),
     ), (400 if errors else 200)
 
 
-@bp.post("/<int:meeting_id>/decisions/<int:decision_id>/escalation")
+@bp.route("/<int:meeting_id>/decisions/<int:decision_id>/escalation", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
-def resolve_escalation(meeting_id: int, decision_id: int) -> Response:
+def resolve_escalation(meeting_id: int, decision_id: int) -> str | Response:
+    """Record what the body a disagreement was escalated to decided; it becomes the decision."""
     m = _meeting(meeting_id)
     dec = _decision(decision_id, m)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        domain.resolve_escalation(dec)
-    except MeetingError as exc:
-        flash(str(exc), "info")
-    else:
-        record("resolve_escalation", "decision", dec.id)
-        flash("The escalation is marked as resolved.", "success")
-    return redirect(url_for("meetings.meeting", meeting_id=m.id) + "#decisions")
+    if not dec.escalated or dec.escalation_resolved_at:
+        flash("There is no open escalation for this decision.", "info")
+        return redirect(url_for("meetings.meeting", meeting_id=m.id) + "#decisions")
+    form = EscalationOutcomeForm()
+    form.outcome.choices = list(domain.recommendations().items())
+    if request.method == "GET":
+        form.decided_by.data = dec.escalated_to
+        form.outcome.data = dec.recommendation
+        record("view", "decision_escalation", dec.id, detail={"meeting": m.id})
+    if form.validate_on_submit():
+        try:
+            domain.resolve_escalation(
+                dec, outcome=form.outcome.data, decided_by=form.decided_by.data,
+                decided_on=form.decided_on.data, note=form.note.data,
+            )
+        except MeetingError as exc:
+            form.outcome.errors = [str(exc)]
+        else:
+            record(
+                "resolve_escalation", "decision", dec.id,
+                detail={"meeting": m.id, "outcome": dec.escalation_outcome, "panel": dec.panel_recommendation},
+            )
+            flash(f"The outcome of the escalation is recorded: {domain.recommendations()[dec.recommendation]}.", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=m.id) + "#decisions")
+    return render_template(
+        "meetings/escalation.html", meeting=m, decision=dec, form=form,
+        recommendations=domain.recommendations(),
+    ), (400 if form.errors else 200)
 
 
 @bp.post("/<int:meeting_id>/actions")
@@ -951,6 +1054,7 @@ def _tracker_page(failed: tuple[Any, FlaskForm] | None = None, *, audit: bool = 
         recommendations=domain.recommendations(), ratifications=domain.RATIFICATIONS,
         panel_actions=domain.panel_actions(), is_overdue=domain.is_overdue, form=EmptyForm(),
         is_secretariat=is_secretariat, notification_forms=notification_forms,
+        decision_flags=domain.decision_flags,
         evidence_forms=evidence_forms, failed=failed[1] if failed else None,
         error_summary=_date_errors(failed[1]) if failed else None,
     ), (400 if failed else 200)

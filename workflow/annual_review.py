@@ -244,12 +244,29 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+def _organisation_forms(name: str) -> list[str]:
+    """The ways a referrer writes an organisation's name: in full, by the abbreviation in
+    brackets after it, and "LB Redbridge" for "London Borough of Redbridge"."""
+    forms = [_words(name), *(_words(a) for a in re.findall(r"\(([^)]+)\)", name))]
+    bare = re.sub(r"\s*\([^)]*\)", "", name)
+    if bare.lower().startswith("london borough of "):
+        forms.append("lb " + _words(bare[len("london borough of ") :]))
+    return [f for f in dict.fromkeys(forms) if f]
+
+
 def match_agency(partnership: Partnership, typed: str | None) -> Any | None:
     """The member agency a referrer's free-text agency names, if it is recognisable.
 
-    Matches the agency's id, its name, the abbreviation in brackets after its name, or a
-    name that the typed text is part of ("Metropolitan Police" → "Metropolitan Police –
-    East Area BCU"), ignoring case and punctuation.
+    Matches, ignoring case and punctuation, in this order:
+
+    - the agency's id, its name, or the abbreviation in brackets after its name;
+    - for an agency that is a service of an organisation, the organisation's name (or its
+      abbreviation, or "LB Redbridge" for "London Borough of Redbridge") followed by the
+      service's name or by its sector ("LB Redbridge Children's Social Care" → the
+      council's children's social care service; where an organisation has more than one
+      service in the sector, the first the partnership file lists);
+    - a name (in any of the forms above) that the typed text is part of ("Metropolitan
+      Police" → "Metropolitan Police Service – East Area Basic Command Unit").
     """
     words = _words(typed or "")
     if not words:
@@ -260,9 +277,27 @@ def match_agency(partnership: Partnership, typed: str | None) -> Any | None:
         if words in (agency.id.replace("-", " "), name, *abbreviations):
             return agency
     for agency in partnership.agencies:
-        if len(words) >= 4 and words in _words(agency.name):
+        if words in _service_names(partnership, agency):
+            return agency
+    for agency in partnership.agencies:
+        names = [_words(agency.name), *_service_names(partnership, agency)]
+        if len(words) >= 4 and any(words in name for name in names):
             return agency
     return None
+
+
+def _service_names(partnership: Partnership, agency: Any) -> list[str]:
+    """An organisation's service as a referrer may write it: the organisation's name in
+    any of its forms, then the service's name or one of the service's sectors."""
+    if agency.organisation_id == agency.id:
+        return []  # an organisation represented as itself goes by its own name
+    org = partnership.organisation(agency.organisation_id)
+    service = next(s for s in org.services if s.id == agency.id)
+    tails = [_words(service.name)] + [
+        _words(SECTOR_LABELS.get(sector, str(sector)).removeprefix("the "))
+        for sector in service.sectors
+    ]
+    return [f"{form} {tail}" for form in _organisation_forms(org.name) for tail in tails]
 
 
 def year_dates(partnership: Partnership | None, year: int) -> tuple[date, date]:

@@ -13,11 +13,18 @@ is managed, and the declaration and the ruling are minuted.
 
 A member who withdraws from the discussion as well as the decision does not receive the
 papers for that item (only the people who need a paper see it).
+
+Each panel's ``conflicts`` rule says which rulings the chair may make: where a declared
+conflict disqualifies the member from the decision (Telford & Wrekin CSPR Panel), "no
+action" is not one of them. A declared interest the chair has not ruled on yet keeps the
+member out of the decision until the ruling, and nobody rules on their own declaration.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from partnerships.model import Panel
 
 
 class Ruling(StrEnum):
@@ -59,12 +66,29 @@ def may_join_discussion(ruling: Ruling | str | None) -> bool:
     return may_receive_item(ruling)
 
 
-def may_vote(ruling: Ruling | str | None) -> bool:
+def may_vote(ruling: Ruling | str | None, *, has_interest: bool = True) -> bool:
     """Whether the member may take part in the decision on the item.
 
-    False for either withdrawal: a conflict disqualifies the member from making the
-    decision (Telford & Wrekin, Conflict of Interest).
+    A member who declared no interest votes. A declared interest not yet ruled on keeps
+    the member out until the chair rules. Either withdrawal keeps them out: a conflict
+    disqualifies the member from making the decision (Telford & Wrekin, Conflict of
+    Interest).
     """
-    if ruling is None:
+    if not has_interest:
         return True
+    if ruling is None:
+        return False
     return Ruling(ruling) is Ruling.NO_ACTION
+
+
+def rulings_for(panel: Panel) -> list[Ruling]:
+    """The rulings the chair of ``panel`` may make on a declared interest.
+
+    Where the panel's document says a declared conflict disqualifies the member from the
+    decision, "no action" is not offered (Telford & Wrekin CSPR Panel: "This will
+    disqualify the member from participation in making the relevant decision on the issue
+    but may not disqualify them from involvement in the discussion ... by agreement").
+    """
+    if panel.conflicts.disqualifies_from_decision:
+        return [Ruling.WITHDRAW_FROM_DECISION, Ruling.WITHDRAW_FROM_DISCUSSION_AND_DECISION]
+    return list(Ruling)

@@ -1,18 +1,34 @@
-"""Demo meetings for ``make run``: the next meeting with the demo referrals on its agenda,
-every panel member and the chair invited, and a past meeting with a decision, a tracked
-review and an action. Everything here is invented."""
+"""Demo meetings for ``make run``, for each panel of the partnership: a past meeting with
+the demo accounts present so that it is quorate and, when the panel has more than one demo
+referral, a decision on the first with a tracked review and an action; and the next
+meeting with the panel's other demo referrals on its agenda (its only one, if it has one).
+Every member of the panel and the chair are invited. Everything here is invented."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
 
+from partnerships.model import OTHER_REVIEW_TYPE_LABELS, Panel, Partnership
 from storage.db import Session
 from storage.models import Meeting, Referral
 from workflow import meetings
+from workflow.quorum import agencies_for_quorum
+
+
+def panel_of(partnership: Partnership, review_types: Sequence[str]) -> Panel | None:
+    """The panel that screens a referral: the first that screens a review type it considered;
+    the first panel for "not sure" or "learning"; None when every type is forwarded."""
+    for kind in review_types:
+        panel = partnership.panel_for(kind)
+        if panel is not None:
+            return panel
+    if any(kind in OTHER_REVIEW_TYPE_LABELS for kind in review_types):
+        return partnership.default_panel
+    return None
 
 
 def load(app: Flask) -> Iterator[str]:
@@ -21,30 +37,67 @@ def load(app: Flask) -> Iterator[str]:
         yield "Demo meetings not loaded: there are meetings already."
         return
     today = date.today()
-    invitees = meetings.panel_invitees()
-    past = meetings.schedule_meeting(
-        when=today - timedelta(days=28), start_time=time(10, 0), location="Committee Room 2", invitees=invitees
+    waiting = list(
+        Session.scalars(
+            select(Referral)
+            .where(Referral.status.in_(meetings.AGENDA_READY_STATUSES))
+            .order_by(Referral.id)
+        )
     )
-    upcoming_dates = meetings.suggest_dates(partnership, today=today, last=past.date, count=1)
+    for n, panel in enumerate(partnership.panels):
+        own = [r for r in waiting if panel_of(partnership, r.review_types or []) == panel]
+        yield from _panel_meetings(partnership, panel, own, today, afternoon=n % 2 == 1)
+    forwarded = [r for r in waiting if panel_of(partnership, r.review_types or []) is None]
+    for referral in forwarded:
+        yield f"  {referral.reference} is for a review no panel screens: it waits to be forwarded"
+
+
+def _panel_meetings(
+    partnership: Partnership, panel: Panel, waiting: list[Referral], today: date, *, afternoon: bool
+) -> Iterator[str]:
+    start = time(14, 0) if afternoon else time(10, 0)
+    invitees = meetings.panel_invitees(partnership, panel)
+    past = meetings.schedule_meeting(
+        when=today - timedelta(days=28), start_time=start, location="Committee Room 2",
+        invitees=invitees, panel=panel,
+    )
+    upcoming_dates = meetings.suggest_dates(
+        partnership, today=today, last=past.date, count=1, panel=panel
+    )
     upcoming = meetings.schedule_meeting(
         when=upcoming_dates[0] if upcoming_dates else today + timedelta(days=21),
-        start_time=time(10, 0),
+        start_time=start,
         location="Committee Room 2 and Microsoft Teams",
         invitees=invitees,
+        panel=panel,
     )
-    waiting = list(Session.scalars(select(Referral).where(Referral.status.in_(meetings.AGENDA_READY_STATUSES)).order_by(Referral.id)))
-    if waiting:
+    # The chair and the members whose agencies make the panel quorate are present; other
+    # invited people sent their apologies.
+    quorum = {a.id for a in agencies_for_quorum(partnership, panel)}
+    meetings.record_attendance(
+        past,
+        {
+            a.id: (
+                "present" if a.role == "chair" or (a.role == "member" and a.agency_id in quorum)
+                else "apologies",
+                None,
+            )
+            for a in past.attendees
+        },
+    )
+    check = meetings.quoracy(partnership, past)
+    quorate = "quorate" if check.quorate else "not quorate: " + "; ".join(check.reasons)
+    # A panel with a single demo referral keeps it for the next meeting, to screen there.
+    first, new = (waiting[0], waiting[1:]) if len(waiting) > 1 else (None, waiting)
+    if first is not None:
         # The referral decided at the past meeting was received three weeks before it.
-        waiting[0].received_at = datetime.combine(past.date - timedelta(days=21), time(9, 30), tzinfo=UTC)
-        first = meetings.add_referral(past, waiting[0])
-        for a in past.attendees:
-            a.status = "present"
-        Session.commit()
+        first.received_at = datetime.combine(past.date - timedelta(days=21), time(9, 30), tzinfo=UTC)
+        item = meetings.add_referral(past, first)
         decision = meetings.record_decision(
             past,
-            first,
+            item,
             tool_answers={},
-            recommendation=_recommendation_for(waiting[0]),
+            recommendation=_recommendation_for(first),
             lead_process=None,
             methodology=None,
             rationale="Demo decision: the criteria were met on the information the agencies gave.",
@@ -52,16 +105,24 @@ def load(app: Flask) -> Iterator[str]:
         )
         meetings.add_action(
             meeting=past,
-            referral=waiting[0],
+            referral=first,
             description="Send the recommendation to the board chair for ratification",
             owner="Business unit",
             due=today + timedelta(days=7),
         )
-        yield f"  past meeting {past.date.isoformat()}: decision on {waiting[0].reference} ({decision.recommendation})"
-    for referral in waiting[1:]:
+        yield (
+            f"  {panel.name}: past meeting {past.date.isoformat()} ({quorate}): decision on "
+            f"{first.reference} ({decision.recommendation})"
+        )
+    else:
+        yield f"  {panel.name}: past meeting {past.date.isoformat()} ({quorate})"
+    for referral in new:
         meetings.add_referral(upcoming, referral)
     meetings.add_item(upcoming, "panel_business", "Single agency review: sign-off of the action plan")
-    yield f"  next meeting {upcoming.date.isoformat()} with {len(waiting[1:])} new referrals on the agenda"
+    yield (
+        f"  {panel.name}: next meeting {upcoming.date.isoformat()} with {len(new)} new "
+        f"referral{'' if len(new) == 1 else 's'} on the agenda"
+    )
 
 
 def _recommendation_for(referral: Referral) -> str:

@@ -18,6 +18,8 @@ from document_templates.contexts import CONTRACTS
 from document_templates.render import render_docx
 from partnerships import Partnership
 from storage.models import Decision, Referral
+from workflow.meetings.decisions import how_decided
+from workflow.meetings.schedule import meeting_panel
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "document_templates" / "templates"
 
@@ -102,7 +104,7 @@ def letters_for(decision: Decision, referral: Referral) -> list[Letter]:
     return out
 
 
-def _letterhead(partnership: Partnership, sender_name: str) -> dict[str, Any]:
+def _letterhead(partnership: Partnership, sender_name: str, panel_name: str) -> dict[str, Any]:
     return {
         "partnership": {
             "name": partnership.name,
@@ -110,7 +112,7 @@ def _letterhead(partnership: Partnership, sender_name: str) -> dict[str, Any]:
             "telephone": "",
             "email": str(partnership.secretariat_email),
         },
-        "panel_name": f"{partnership.short_name} {partnership.screening_body}",
+        "panel_name": f"{partnership.short_name} {panel_name}",
         "sender": {
             "name": sender_name,
             "role": "Partnership Business Unit",
@@ -146,11 +148,18 @@ def context_for(
     """The template context for one letter; it provides exactly the template's variables."""
     a = referral.answers or {}
     review = review_type_of(decision, referral)
-    board = partnership.boards[review]  # type: ignore[index]
+    board = board_for_review(partnership, review)
     subject = " ".join(x for x in (a.get("subject_first_name"), a.get("subject_last_name")) if x)
     meeting_date = _d(decision.meeting.date) if decision.meeting else _d(decision.recorded_at)
     recommendation = recommendation_text(decision, partnership)
-    base = {**_letterhead(partnership, sender_name), "reference": referral.reference}
+    # The panel that decided: the meeting's, or (a decision without a meeting) the panel
+    # that screens the review type.
+    panel = (
+        meeting_panel(partnership, decision.meeting)
+        if decision.meeting is not None
+        else partnership.panel_for(review) or partnership.default_panel
+    )
+    base = {**_letterhead(partnership, sender_name, panel.name), "reference": referral.reference}
     if kind == "referrer":
         name = a.get("referrer_name") or referral.referrer_name or "Referrer"
         ctx = {
@@ -165,7 +174,7 @@ def context_for(
             "referral_date": _d(a.get("referral_date") or referral.received_at),
             "subject_name": subject,
             "meeting_date": meeting_date,
-            "decision": f"The panel recommends: {recommendation}.",
+            "decision": f"The panel recommends: {recommendation}. {how_decided(decision, partnership)}",
             "rationale": decision.rationale,
             "next_steps": [
                 f"The recommendation goes to the {board.chair_title} of the {board.name} for agreement.",
@@ -186,7 +195,7 @@ def context_for(
             "board_name": board.name,
             "subject_name": subject,
             "meeting_date": meeting_date,
-            "quoracy_statement": "The decision was taken by the panel as recorded in the minutes.",
+            "quoracy_statement": how_decided(decision, partnership),
             "recommendation": recommendation,
             "review_type_label": partnership.review_label(review),
             "statutory_basis": STATUTORY_BASIS[review],
@@ -202,7 +211,7 @@ def context_for(
             **base,
             "dhr_label": partnership.review_label("dhr"),
             "recipient": HOME_OFFICE,
-            "csp_name": partnership.boards["dhr"].name,
+            "csp_name": board_for_review(partnership, "dhr").name,
             "victim_pseudonym": a.get("subject_first_name", ""),
             "victim_age": _age(a, a.get("incident_date")),
             "date_of_death": _d(a.get("incident_date")),
@@ -236,6 +245,19 @@ def context_for(
     if missing:  # a template needs something this module does not provide
         raise KeyError(f"{template}: no value for {', '.join(sorted(missing))}")
     return ctx
+
+
+def board_for_review(partnership: Partnership, review: str) -> Any:
+    """The body the panel recommends to for a review type; for a type the partnership
+    forwards (e.g. a DARDR to its Community Safety Partnership), that body."""
+    from partnerships.model import Board
+
+    if review in partnership.boards:
+        return partnership.boards[review]  # type: ignore[index]
+    forwarded = partnership.forwarded.get(review)  # type: ignore[call-overload]
+    if forwarded is not None:
+        return Board(name=forwarded.to, chair_title="Chair")
+    return next(iter(partnership.boards.values()))
 
 
 def recommendation_text(decision: Decision, partnership: Partnership) -> str:

@@ -1,11 +1,12 @@
 """Briefing packs: what goes in a meeting's pack, for whom, and building it.
 
 A pack is one document per recipient (DOMAIN §7–§9): cover page, agenda with the standing
-items and the Think Family statement, the review criteria and referral processes (the
-Wolverhampton terms of reference want them in every pack), then for each referral on the
-agenda its summary, each agency's accepted return and one multi-agency chronology in date
-order, then the case tracker and the decision and action log. A member whom the chair
-ruled must withdraw from an item (discussion and decision) gets an edition without it.
+items (and the Think Family statement where the panel's terms of reference ask for it), the
+review criteria and referral processes (the Wolverhampton terms of reference want them in
+every pack), then for each referral on the agenda its summary, each agency's accepted
+return and one multi-agency chronology in date order, then the case tracker and the
+decision and action log. A member whom the chair ruled must withdraw from an item
+(discussion and decision) gets an edition without it.
 
 Building runs outside the web request (see ``worker.py``). A failed build
 leaves the previous pack as it was: the current pack is always the newest *ready* build.
@@ -35,6 +36,7 @@ from document_templates.pack import (
 )
 from document_templates.pdf import PdfConverter
 from partnerships import Partnership
+from partnerships.model import Panel
 from storage.db import Session, utcnow
 from storage.files import FileStore, save_file
 from storage.models import (
@@ -46,6 +48,7 @@ from storage.models import (
     ScreeningRequest,
     TrackedReview,
 )
+from workflow.meetings.schedule import meeting_panel
 
 THINK_FAMILY = (
     "As a One Panel we are committed to enhancing a Think Family approach in our practice "
@@ -114,8 +117,11 @@ def editions_for(meeting: Meeting) -> list[Edition]:
     return out
 
 
-def criteria_section(partnership: Partnership) -> PackSection:
+def criteria_section(partnership: Partnership, panel: Panel | None = None) -> PackSection:
+    """The review criteria and the process, with the voting rule of ``panel`` (the
+    partnership's first panel when not given)."""
     sar, cspr, dhr = (partnership.review_label(k) for k in ("sar", "cspr", "dhr"))
+    votes_per = (panel or partnership.default_panel).decisions.votes_per
     return PackSection(
         "Review criteria and referral processes",
         1,
@@ -150,26 +156,34 @@ def criteria_section(partnership: Partnership) -> PackSection:
             Paragraph(
                 "Process: the business unit logs every referral and asks partner agencies "
                 f"for screening information (adults: {partnership.time_limits.screening_return_adult} "
-                "working days; rapid review returns: "
-                f"{partnership.time_limits.rapid_review_return} working days); the returns are "
+                + (
+                    "working days; rapid review returns: "
+                    f"{partnership.time_limits.rapid_review_return} working days"
+                    if (rapid := partnership.rapid_review_by()) is None
+                    else f"working days; the rapid review is run by {rapid.run_by}, outside "
+                    "the panel, which records its outcome"
+                )
+                + "); the returns are "
                 "collated into this pack; the panel considers each referral against the "
-                "criteria, with one vote per agency, and recommends a review (if any) and "
+                f"criteria, with one vote per {votes_per}, and recommends a review (if any) and "
                 "its methodology; the recommendation goes to the relevant board for ratification."
             ),
         ),
     )
 
 
-def agenda_section(meeting: Meeting, items: Sequence[AgendaItem]) -> PackSection:
+def agenda_section(
+    meeting: Meeting, items: Sequence[AgendaItem], panel: Panel | None = None
+) -> PackSection:
+    """The agenda; the Think Family statement only where the panel's terms of reference ask
+    the chair to read it (Wolverhampton's One Panel), as on the agenda document."""
     rows = [(str(n), item.title) for n, item in enumerate(items, start=1)]
-    return PackSection(
-        "Agenda",
-        1,
-        (
-            Paragraph(f"Think Family statement, read by the chair: “{THINK_FAMILY}”."),
-            Table(("Item", "Business"), rows),
-        ),
+    think_family = (
+        (Paragraph(f"Think Family statement, read by the chair: “{THINK_FAMILY}”."),)
+        if panel is not None and panel.meetings.think_family_statement
+        else ()
     )
+    return PackSection("Agenda", 1, (*think_family, Table(("Item", "Business"), rows)))
 
 
 def referral_sections(
@@ -266,7 +280,7 @@ def tracker_section(partnership: Partnership | None = None) -> PackSection:
     rationale, and the notifications each decision still needs."""
     from workflow.decision_tools import recommendation_options
     from workflow.meetings.ratification import notification_status
-    from workflow.meetings.tracker import DATED_STAGES
+    from workflow.meetings.tracker import DATED_STAGES, decision_flags
 
     labels = recommendation_options(partnership)
 
@@ -284,6 +298,9 @@ def tracker_section(partnership: Partnership | None = None) -> PackSection:
             f"{n.title}: {_date(on) if on else 'not done'}" for n, on in notification_status(r.decision)
         ) or "None needed"
         kind = labels.get(r.review_kind, r.review_kind.replace("_", " "))
+        if r.decision is not None and (r.decision.inquorate or r.decision.escalated):
+            # Marked wherever the decision appears: taken when not quorate, or escalated.
+            kind = f"{kind} ({decision_flags(r.decision, labels)})"
         rows.append((r.referral.reference, kind, r.reviewer or "", stage, notices))
     return PackSection(
         "Case tracker",
@@ -322,8 +339,8 @@ def pack_parts(meeting: Meeting, partnership: Partnership) -> tuple[list[PartOfP
     """Every section of the full pack with its agenda item, and the annexes per item."""
     items = list(meeting.items)
     parts = [
-        PartOfPack(None, agenda_section(meeting, items)),
-        PartOfPack(None, criteria_section(partnership)),
+        PartOfPack(None, agenda_section(meeting, items, meeting_panel(partnership, meeting))),
+        PartOfPack(None, criteria_section(partnership, meeting_panel(partnership, meeting))),
     ]
     annexes: dict[int | None, list[tuple[str, int]]] = {}
     for item in items:
@@ -346,7 +363,7 @@ def cover_context(meeting: Meeting, partnership: Partnership) -> dict[str, Any]:
             "telephone": "",
             "email": str(partnership.secretariat_email),
         },
-        "panel_name": f"{partnership.short_name} {partnership.screening_body}",
+        "panel_name": f"{partnership.short_name} {meeting_panel(partnership, meeting).name}",
         "pack_title": "Meeting papers",
         "meeting": {
             "date": f"{meeting.date:%A} {meeting.date.day} {meeting.date:%B %Y}",

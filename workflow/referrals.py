@@ -14,7 +14,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -22,14 +22,18 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from partnerships import Partnership
+from partnerships.model import OTHER_REVIEW_TYPE_LABELS, Forwarded
+from storage import audit
 from storage.db import Session, utcnow
 from storage.models import (
+    Decision,
     FormDefinitionVersion,
     InformationRequest,
     ReferenceCounter,
     Referral,
     ReferralDraft,
 )
+from workflow.working_days import LONDON
 
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_CODE_ATTEMPTS = 5
@@ -42,11 +46,22 @@ STATUSES = {
     "on_agenda": "On an agenda",
     "decided": "Decided",
     "closed": "Closed",
+    # Sent on to the body that screens its review type (partnership.yaml ``forwarded``).
+    "forwarded": "Forwarded",
 }
+# A referral in one of these has gone before a panel: it is not forwarded any more.
+NOT_FORWARDABLE_STATUSES = ("on_agenda", "decided", "closed")
 
 
 class ReferralError(ValueError):
-    """Something the referrer or the business unit must put right; the message says what."""
+    """Something the referrer or the business unit must put right; the message says what.
+
+    ``field`` names the form field the message belongs to, where there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -386,3 +401,139 @@ def start_staff_draft(email: str, *, form_id: str, retention_days: int) -> Refer
     Session.add(draft)
     Session.commit()
     return draft
+
+
+# -- review types no panel screens, and steps run by other bodies ---------------------------
+
+
+def _review_types(referral: Referral) -> list[str]:
+    """The review types a referral considered, without "not sure" and "learning"."""
+    return [t for t in referral.review_types or [] if t not in OTHER_REVIEW_TYPE_LABELS]
+
+
+def forwarding_target(partnership: Partnership, referral: Referral) -> Forwarded | None:
+    """Where a referral goes when no panel of the partnership screens it (partnership.yaml
+    ``forwarded``, e.g. a DARDR to the Community Safety Partnership), or None.
+
+    Only when every review type it considered is forwarded, all to the same body, and none
+    is screened by a panel: a referral a panel screens stays with the panel.
+    """
+    kinds = _review_types(referral)
+    if not kinds or any(partnership.panel_for(k) is not None for k in kinds):
+        return None
+    targets = [partnership.forwarded.get(k) for k in kinds]  # type: ignore[call-overload]
+    if any(t is None for t in targets) or len({t.to for t in targets}) != 1:  # type: ignore[union-attr]
+        return None
+    return targets[0]
+
+
+def forward(
+    partnership: Partnership,
+    referral: Referral,
+    *,
+    by_id: int | None,
+    note: str,
+    ip: str | None = None,
+    route: str | None = None,
+) -> None:
+    """Record that the referral was sent on to the body that screens its review type.
+
+    Refused for a referral a panel screens, one already forwarded, and one that has been
+    before a panel (on an agenda, decided or closed). ``ip`` and ``route`` go into the
+    audit entry when a request made the change.
+    """
+    if referral.status == "forwarded" or referral.forwarded_at is not None:
+        raise ReferralError(
+            f"Referral {referral.reference} was forwarded to {referral.forwarded_to} already"
+        )
+    target = forwarding_target(partnership, referral)
+    if target is None:
+        kinds = _review_types(referral)
+        panels = list(dict.fromkeys(p.name for k in kinds if (p := partnership.panel_for(k))))
+        if panels:
+            raise ReferralError(
+                f"Referral {referral.reference} is screened by the {' and the '.join(panels)} "
+                f"of {partnership.name}; it cannot be forwarded"
+            )
+        raise ReferralError(
+            f"Referral {referral.reference} has no review type that {partnership.name} "
+            "forwards; it cannot be forwarded"
+        )
+    decided = Session.scalar(select(Decision.id).where(Decision.referral_id == referral.id).limit(1))
+    if referral.status in NOT_FORWARDABLE_STATUSES or decided is not None:
+        state = "decided" if decided is not None else STATUSES[referral.status].lower()
+        raise ReferralError(
+            f"Referral {referral.reference} is {state}: a panel has it, so it cannot be forwarded"
+        )
+    note = (note or "").strip()
+    if not note:
+        raise ReferralError(f"Enter how and to whom at {target.to} the referral was sent", "note")
+    if len(note) > 5000:
+        raise ReferralError("The note must be 5,000 characters or fewer", "note")
+    referral.forwarded_to = target.to
+    referral.forwarded_at = utcnow()
+    referral.forwarded_by_id = by_id
+    referral.forwarded_note = note
+    referral.status = "forwarded"
+    audit.record(
+        actor=f"user:{by_id}" if by_id is not None else "system",
+        user_id=by_id,
+        action="forward",
+        object_type="referral",
+        object_id=referral.id,
+        ip=ip,
+        route=route,
+        detail={"to": target.to, "review_types": _review_types(referral)},
+        commit=False,
+    )
+    Session.commit()
+
+
+def record_rapid_review_outcome(
+    partnership: Partnership,
+    referral: Referral,
+    *,
+    outcome: str,
+    on: date | None,
+    by_id: int | None,
+    today: date | None = None,
+    ip: str | None = None,
+    route: str | None = None,
+) -> None:
+    """Record the outcome of a child's rapid review that another body ran (partnership.yaml
+    ``pathways.cspr``, e.g. Redbridge's children's partnership: "The outcome of the Rapid
+    Review shared at One Panel"). Recording again replaces the outcome (a correction)."""
+    step = partnership.rapid_review_by()
+    if step is None or not step.panel_records_outcome:
+        raise ReferralError(
+            f"In {partnership.name} the panel does not record a rapid review run by another body"
+        )
+    if "cspr" not in (referral.review_types or []):
+        raise ReferralError(
+            f"Referral {referral.reference} is not a {partnership.review_label('cspr')} "
+            "referral; it has no rapid review"
+        )
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ReferralError("Enter the outcome of the rapid review", "outcome")
+    if len(outcome) > 10000:
+        raise ReferralError("The outcome must be 10,000 characters or fewer", "outcome")
+    if on is None:
+        raise ReferralError("Enter the date the outcome was shared with the panel", "on")
+    if on > (today or datetime.now(LONDON).date()):
+        raise ReferralError("The date the outcome was shared must be today or in the past", "on")
+    changed = referral.rapid_review_outcome is not None
+    referral.rapid_review_outcome = outcome
+    referral.rapid_review_outcome_on = on
+    audit.record(
+        actor=f"user:{by_id}" if by_id is not None else "system",
+        user_id=by_id,
+        action="record_rapid_review_outcome",
+        object_type="referral",
+        object_id=referral.id,
+        ip=ip,
+        route=route,
+        detail={"run_by": step.run_by, "on": on.isoformat(), "replaced": changed},
+        commit=False,
+    )
+    Session.commit()

@@ -58,12 +58,22 @@ def time_limit_for(partnership: Partnership, referral: Referral) -> tuple[int, s
 
     A child's case follows the rapid-review timescale (single-agency reports within 5
     working days); a domestic homicide the DHR screening limit; otherwise the adult
-    screening limit (Redbridge: 10 working days).
+    screening limit (Redbridge: 10 working days). Where another body runs the rapid review
+    (partnership.yaml ``pathways``; Redbridge: the children's partnership, "outside of the
+    One Panel") the panel's request is not the rapid review's return: a child's case gets
+    the screening limit.
     """
     limits = partnership.time_limits
     kinds = set(referral.review_types or [])
     if "cspr" in kinds:
-        return limits.rapid_review_return, "rapid review return"
+        run_elsewhere = partnership.rapid_review_by()
+        if run_elsewhere is None:
+            return limits.rapid_review_return, "rapid review return"
+        if "dhr" not in kinds:
+            return (
+                limits.screening_return_adult,
+                f"screening request (the rapid review is run by {run_elsewhere.run_by})",
+            )
     if "dhr" in kinds:
         return limits.screening_return_dhr, "domestic homicide screening"
     return limits.screening_return_adult, "screening request"

@@ -22,6 +22,9 @@ class Meeting(Base):
     kind: Mapped[str] = mapped_column(String(20), default="ordinary")
     # scheduled | held | cancelled
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    # The partnership's panel that meets (partnership.yaml ``panels[].id``); None: the
+    # partnership's first panel (meetings recorded before panels were named).
+    panel_id: Mapped[str | None] = mapped_column(String(40))
     # reschedule | continue | virtual_ratification, when the meeting was not quorate
     not_quorate_choice: Mapped[str | None] = mapped_column(String(30))
     papers_circulated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -121,6 +124,19 @@ class Decision(Base):
     escalated: Mapped[bool] = mapped_column(default=False)
     escalated_to: Mapped[str | None] = mapped_column(String(200))
     escalation_resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What the body the disagreement went to decided (a recommendation id), who decided,
+    # on what date and why. The decision's recommendation becomes theirs; the panel's own
+    # recommendation is kept in ``panel_recommendation``.
+    escalation_outcome: Mapped[str | None] = mapped_column(String(40))
+    escalation_decided_by: Mapped[str | None] = mapped_column(String(200))
+    escalation_decided_on: Mapped[date | None] = mapped_column(Date)
+    escalation_note: Mapped[str | None] = mapped_column(Text)
+    panel_recommendation: Mapped[str | None] = mapped_column(String(40))
+    # Recorded at a meeting that was not quorate, after the chair chose to continue (or to
+    # have the decision virtually ratified) as the panel's own document allows. None for
+    # decisions recorded before quoracy was checked at the decision (not known).
+    inquorate: Mapped[bool | None] = mapped_column(default=False)
+    not_quorate_choice: Mapped[str | None] = mapped_column(String(30))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Ratification by the board: ratified | changed | referred_back

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.db import Base, utcnow
@@ -82,6 +82,17 @@ class Referral(Base):
     source: Mapped[str] = mapped_column(String(20), default="web")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # A referral for a review type no panel of the partnership screens, sent on to the body
+    # that does (partnership.yaml ``forwarded``, e.g. a DARDR to the Community Safety
+    # Partnership): to whom, when, by whom and with what note.
+    forwarded_to: Mapped[str | None] = mapped_column(String(200))
+    forwarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    forwarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    forwarded_note: Mapped[str | None] = mapped_column(Text)
+    # A step run by another body (partnership.yaml ``pathways``, e.g. Redbridge's rapid
+    # review by the children's partnership): the outcome the panel received, and when.
+    rapid_review_outcome: Mapped[str | None] = mapped_column(Text)
+    rapid_review_outcome_on: Mapped[date | None] = mapped_column(Date)
 
     definition_version: Mapped[FormDefinitionVersion] = relationship()
     information_requests: Mapped[list[InformationRequest]] = relationship(

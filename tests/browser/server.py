@@ -1,7 +1,8 @@
 """The service as the browser tests use it: a real HTTP server on 127.0.0.1.
 
 Run as ``python -m tests.browser.server INSTANCE_DIR``. It migrates a fresh SQLite
-database in INSTANCE_DIR, adds one staff account per role and two referrals, starts
+database in INSTANCE_DIR, adds one staff account per role (and the panel members a
+quorate meeting needs), three referrals and the demo meetings, starts
 serving on a free port and prints one JSON line (port and accounts) when it is ready.
 It runs in its own process so that its database never mixes with the test database of
 the process running pytest. Mail is written to INSTANCE_DIR/outbox as .eml files.
@@ -36,6 +37,25 @@ def build(instance: Path):  # type: ignore[no-untyped-def]
     return app
 
 
+def quorum_members(partnership, covered: set[str]) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """``(e-mail, name, agency id)`` of the extra panel members each panel needs to be
+    quorate besides the agencies in ``covered``, named by sector ("Test health member")."""
+    from partnerships.model import SECTOR_LABELS
+    from workflow.quorum import agencies_for_quorum
+
+    out: list[tuple[str, str, str]] = []
+    for panel in partnership.panels:
+        for agency in agencies_for_quorum(partnership, panel):
+            if agency.id in covered:
+                continue
+            covered.add(agency.id)
+            sector = SECTOR_LABELS.get(agency.sectors[0], str(agency.sectors[0]))
+            out.append(
+                (f"member.{agency.id}@example.org", f"Test {sector.removeprefix('the ')} member", agency.id)
+            )
+    return out
+
+
 def seed(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     from tests.factories import make_referral
     from workflow import accounts
@@ -43,7 +63,7 @@ def seed(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     p = app.extensions["partnership"]
     agencies = {
         None: None,
-        "statutory": p.statutory_partners[0].id,
+        "statutory": p.agencies_of(p.statutory_partners[0].id)[0].id,
         "police": next(a.id for a in p.agencies if "police" in a.sectors),
     }
     users = {}
@@ -58,10 +78,19 @@ def seed(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
                 agency_id=agencies[agency],
             )
             users[role] = user.email
+        # A decision is recorded only at a quorate meeting: a member for each agency of a
+        # smallest quorate set that the chair and the panel member do not already cover
+        # (Redbridge: health, children's social care and community safety), so that the
+        # demo meetings' invitees can make the meeting quorate.
+        for email, name, agency_id in quorum_members(p, set(agencies.values()) - {None}):
+            accounts.create_user(
+                p, email=email, name=name, role="panel_member", password=TEST_PASSWORD,
+                agency_id=agency_id,
+            )
         for index in (0, 1, 2):
             make_referral(app, index=index)
-        # Meeting 1 (past, with a decision and an action) and meeting 2 (next, with two
-        # referrals on its agenda), for the meetings pages.
+        # Meeting 1 (past, quorate, with a decision and an action) and meeting 2 (next, with
+        # two referrals on its agenda, attendance not recorded), for the meetings pages.
         from workflow import demo_meetings
 
         list(demo_meetings.load(app))

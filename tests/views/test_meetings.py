@@ -26,7 +26,7 @@ from storage.models import (
     TrackedReview,
     VirtualRatification,
 )
-from tests.factories import make_referral, received_on
+from tests.factories import make_quorate, make_referral, received_on
 from tests.helpers import Client
 from workflow import accounts, meetings
 from workflow.demo_referrals import demo_answers
@@ -38,10 +38,28 @@ def _client(app, user) -> Client:  # type: ignore[no-untyped-def]
     return c
 
 
-def _meeting(app, when=date(2027, 1, 14)) -> Meeting:  # type: ignore[no-untyped-def]
+def _meeting(app, when=date(2027, 1, 14), panel=None) -> Meeting:  # type: ignore[no-untyped-def]
     return meetings.schedule_meeting(
-        when=when, start_time=time(10, 0), location="Committee Room 2", invitees=meetings.panel_invitees()
+        when=when, start_time=time(10, 0), location="Committee Room 2", invitees=meetings.panel_invitees(),
+        panel=panel,
     )
+
+
+def _wolverhampton(app_factory):  # type: ignore[no-untyped-def]
+    """A Wolverhampton app with its chair (for the council's adults' social care), a police
+    member and the business unit."""
+    app = app_factory(PARTNERSHIP="wolverhampton")
+    p = app.extensions["partnership"]
+    users = {
+        key: accounts.create_user(p, email=f"{key}@example.org", name=name, role=role,
+                                  password="correct horse battery staple", agency_id=agency)
+        for key, name, role, agency in (
+            ("chair", "Wolves Chair", "chair", "cwc-asc"),
+            ("police", "Wolves Police", "panel_member", "wmp"),
+            ("secretariat", "Wolves BU", "secretariat", None),
+        )
+    }
+    return app, p, users
 
 
 def _outbox(app) -> list[email.message.Message]:  # type: ignore[no-untyped-def]
@@ -109,9 +127,12 @@ def test_papers_deadline_passed_shows_a_warning(app, staff) -> None:  # type: ig
 # -- the agenda ---------------------------------------------------------------------------
 
 
-def test_agenda_shows_the_standing_items_and_the_think_family_statement(app, staff) -> None:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app)
-    page = _client(app, staff["chair"]).get(f"/meetings/{meeting.id}").get_data(as_text=True)
+def test_agenda_shows_the_standing_items_and_the_think_family_statement(app_factory) -> None:  # type: ignore[no-untyped-def]
+    """The standing agenda and the Think Family statement are Wolverhampton One Panel's
+    (terms of reference §9)."""
+    app, p, users = _wolverhampton(app_factory)
+    meeting = _meeting(app, panel=p.panel("one-panel"))
+    page = _client(app, users["chair"]).get(f"/meetings/{meeting.id}").get_data(as_text=True)
     positions = [page.index(t) for t in (
         "Think Family statement", "Matters arising and action log", "Case tracker review",
         "New referrals", "Panel business", "Learning from the National Panel",
@@ -133,7 +154,8 @@ def test_adding_a_referral_to_the_agenda(app, staff) -> None:  # type: ignore[no
     assert Session.get(Referral, referral.id).status == "on_agenda"
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert f"New referral {referral.reference}" in page
-    assert re.search(r">\s*4\.1\s*<", page)
+    # Redbridge's agenda: 1 Case tracker review, 2 New referrals, 3 Panel business.
+    assert re.search(r">\s*2\.1\s*<", page)
     # Once on an agenda it is no longer offered.
     assert f'<option value="{referral.id}">{referral.reference} (' not in page
     page = client.post(f"/meetings/{meeting.id}/agenda/referrals", {"agenda-referral_id": ""}, status=400)
@@ -141,12 +163,15 @@ def test_adding_a_referral_to_the_agenda(app, staff) -> None:  # type: ignore[no
 
 
 def test_agenda_downloads_as_a_word_document(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """Redbridge's One Panel guidance asks for no Think Family statement (Wolverhampton's
+    terms of reference do): its agenda has none."""
     meeting = _meeting(app)
     item = meetings.add_referral(meeting, make_referral(app, 0))
     response = _client(app, staff["panel_member"]).get(f"/meetings/{meeting.id}/agenda.docx")
     assert response.mimetype.endswith("wordprocessingml.document")
     text = _docx_text(response.data)
-    assert item.title in text and meetings.THINK_FAMILY in text
+    assert item.title in text and "New referrals" in text
+    assert meetings.THINK_FAMILY not in text
     assert "Test chair" in text
 
 
@@ -172,15 +197,9 @@ def test_attendance_makes_the_meeting_quorate_or_not_with_the_reason_shown(app, 
 
 
 def test_not_quorate_meeting_continues_with_virtual_ratification_tracked(app_factory) -> None:  # type: ignore[no-untyped-def]
-    app = app_factory(PARTNERSHIP="wolverhampton")
-    p = app.extensions["partnership"]
-    chair = accounts.create_user(p, email="chair@example.org", name="Wolves Chair", role="chair",
-                                 password="correct horse battery staple", agency_id="cwc")
-    police = accounts.create_user(p, email="police@example.org", name="Wolves Police", role="panel_member",
-                                  password="correct horse battery staple", agency_id="wmp")
-    secretariat = accounts.create_user(p, email="bu@example.org", name="Wolves BU", role="secretariat",
-                                       password="correct horse battery staple")
-    meeting = _meeting(app)
+    app, p, users = _wolverhampton(app_factory)
+    chair, police, secretariat = users["chair"], users["police"], users["secretariat"]
+    meeting = _meeting(app, panel=p.panel("one-panel"))
     _add_attendee(meeting, "bc-icb", "ICB member")
     chair_client = _client(app, chair)
     statuses = {a.id: "present" for a in meeting.attendees}
@@ -243,7 +262,7 @@ def test_member_declares_an_interest_and_the_chair_rules_on_it(app, staff) -> No
     item = meetings.add_referral(meeting, make_referral(app, 0))
     member = _client(app, staff["panel_member"])
     page = member.get(f"/meetings/{meeting.id}/declare").get_data(as_text=True)
-    assert f'<option value="{item.id}">14 January 2027 – item 4.1: {item.title}</option>' in page
+    assert f'<option value="{item.id}">14 January 2027 – item 2.1: {item.title}</option>' in page
     page = member.post(f"/meetings/{meeting.id}/declare", {"has_interest": "yes"}, status=400).get_data(as_text=True)
     assert "There is a problem" in page
     member.post(
@@ -295,7 +314,7 @@ def _statutory_sar_answers() -> dict[str, str]:
 
 
 def test_decision_with_sar_tool_answers_suggests_a_statutory_sar(app, staff) -> None:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app)
+    meeting = make_quorate(app.extensions["partnership"], _meeting(app))
     item = meetings.add_referral(meeting, make_referral(app, 0))
     chair = _client(app, staff["chair"])
     url = f"/meetings/{meeting.id}/items/{item.id}/decision"
@@ -317,6 +336,7 @@ def test_decision_with_sar_tool_answers_suggests_a_statutory_sar(app, staff) -> 
     assert decision.tool_answers["sar"] == {k: v for k, v in answers.items() if k in asked}
     assert len(asked) < len(answers)
     assert decision.method == "consensus" and decision.recorded_by_id == staff["chair"].id
+    assert not decision.inquorate
     review = Session.query(TrackedReview).one()
     assert review.referral_id == item.referral_id and review.review_kind == "statutory_sar"
     tracker = chair.get("/meetings/tracker").get_data(as_text=True)
@@ -324,9 +344,16 @@ def test_decision_with_sar_tool_answers_suggests_a_statutory_sar(app, staff) -> 
 
 
 def test_vote_leaves_out_a_withdrawn_member(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """The police member withdrew for a conflict and is not offered a vote; the council votes
+    once, whichever of its services attend. The vote is 2 to 1, and Redbridge's One Panel
+    guidance says "Where there are disagreements at the Panel regarding the most
+    appropriate action in relation to a case, the Chair will escalate this to the statutory
+    safeguarding partners for their final decision": the decision is escalated."""
     meeting = _meeting(app)
     item = meetings.add_referral(meeting, make_referral(app, 0))
     _add_attendee(meeting, "nelft", "Health member")
+    _add_attendee(meeting, "lbr-csc", "Children's member")  # the council, as the chair's agency is
+    _add_attendee(meeting, "lbr-community-safety", "Community safety member")
     for a in meeting.attendees:
         a.status = "present"
     Session.commit()
@@ -342,38 +369,53 @@ def test_vote_leaves_out_a_withdrawn_member(app, staff) -> None:  # type: ignore
     page = chair.get(response.location).get_data(as_text=True)
     police = staff["panel_member"].agency_id
     assert f'name="vote-{police}"' not in page
+    assert 'name="vote-lbr-csc"' not in page  # one vote for London Borough of Redbridge
     assert "Withdrawn from the decision: Test panel_member." in page
     chair_agency = staff["chair"].agency_id
     chair.post(response.location, {f"vote-{chair_agency}": "discretionary_sar", "vote-nelft": "statutory_sar",
+                                   "vote-lbr-community-safety": "statutory_sar",
                                    f"dissent-{chair_agency}": "Wants more information",
                                    f"vote-{police}": "discretionary_sar"})  # ignored: withdrawn
     decision = Session.get(Decision, decision.id)
-    assert {v.agency_id for v in decision.votes} == {chair_agency, "nelft"}
-    assert sum(decision.vote_counts.values()) == 2
+    assert {v.agency_id for v in decision.votes} == {chair_agency, "nelft", "lbr-community-safety"}
+    assert sum(decision.vote_counts.values()) == 3
+    assert (decision.method, decision.recommendation) == ("majority", "statutory_sar")
+    assert decision.escalated
+    assert decision.escalated_to == app.extensions["partnership"].panel("one-panel").decisions.escalate_to
 
 
 def test_telford_chair_has_the_casting_vote(app_factory) -> None:  # type: ignore[no-untyped-def]
+    """Telford & Wrekin CSPR Panel: "In the event of a split the Chair will have the casting
+    vote or discuss with the Partnership Manager" (its SAR Panel has no casting vote)."""
     app = app_factory(PARTNERSHIP="telford-wrekin")
     p = app.extensions["partnership"]
-    first, second = p.statutory_partners[0].id, p.statutory_partners[1].id
+    panel = p.panel("cspr-panel")
+    first, second = (p.agencies_of(o.id)[0].id for o in p.statutory_partners[:2])
     chair = accounts.create_user(p, email="chair@example.org", name="Telford Chair", role="chair",
                                  password="correct horse battery staple", agency_id=first)
-    meeting = _meeting(app)
-    item = meetings.add_referral(meeting, make_referral(app, 0))
+    meeting = _meeting(app, panel=panel)
+    item = meetings.add_referral(meeting, make_referral(app, 1))  # demo referral 1: a child
     _add_attendee(meeting, second, "Second partner")
     for a in meeting.attendees:
         a.status = "present"
     Session.commit()
-    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
-                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None)
+    make_quorate(p, meeting)
+    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_cspr",
+                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None,
+                                        partnership=p)
+    roll = meetings.voting_roll(p, meeting, item)
+    assert len(roll.voters) == 4 and {first, second} <= {v.agency_id for v in roll.voters}
+    # A split, two and two: the council and one other for a review, the ICB and one other not.
+    others = [v.agency_id for v in roll.voters if v.agency_id not in (first, second)]
+    choices = {first: "statutory_cspr", others[0]: "statutory_cspr",
+               second: "no_further_action", others[1]: "no_further_action"}
     client = _client(app, chair)
     url = f"/meetings/{meeting.id}/decisions/{decision.id}/votes"
     page = client.get(url).get_data(as_text=True)
-    assert "casting vote" in page
-    client.post(url, {f"vote-{first}": "statutory_sar", f"vote-{second}": "no_further_action",
-                      "chair_choice": "statutory_sar"})
+    assert "casting vote" in page and "refers the split to the Partnership Manager" in page
+    client.post(url, {**{f"vote-{a}": c for a, c in choices.items()}, "chair_choice": "statutory_cspr"})
     decision = Session.get(Decision, decision.id)
-    assert decision.method == "casting_vote" and decision.recommendation == "statutory_sar"
+    assert decision.method == "casting_vote" and decision.recommendation == "statutory_cspr"
     assert not decision.escalated
 
 
@@ -410,6 +452,154 @@ def test_tracker_shows_review_stages_and_overdue_actions(app, staff) -> None:  #
                 {"reviewer": "Independent reviewer", "commissioned_on": ["1", "2", "2027"]})
     page = client.get("/meetings/tracker").get_data(as_text=True)
     assert "Reviewer: Independent reviewer" in page and "Commissioned: 1 February 2027" in page
+
+
+# -- the panel's own rules when deciding: quorum, escalation, conflicts ----------------------
+
+
+def _decision_form(rationale: str = "Care Act s44 criteria met.") -> dict[str, str]:
+    return {**_sar_form(_statutory_sar_answers()), "recommendation": "statutory_sar", "how": "consensus",
+            "rationale": rationale}
+
+
+def test_redbridge_meeting_not_quorate_records_no_decision(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """Redbridge's One Panel guidance gives the chair no way to go on deciding when the
+    meeting is not quorate (only "reschedule", a local setting): no decision is recorded
+    until it is quorate."""
+    meeting = _meeting(app)
+    item = meetings.add_referral(meeting, make_referral(app, 0))
+    chair = _client(app, staff["chair"])
+    _record_attendance(chair, meeting, {a.id: "present" for a in meeting.attendees})  # the chair and police
+    url = f"/meetings/{meeting.id}/items/{item.id}/decision"
+    warning = "No decision can be recorded until the meeting is quorate"
+    page = chair.get(url).get_data(as_text=True)
+    assert "govuk-warning-text" in page and warning in page
+    assert "No one from health is present" in page
+    page = chair.post(url, _decision_form(), status=400).get_data(as_text=True)
+    assert "There is a problem" in page and warning in page
+    assert Session.query(Decision).count() == 0
+    assert Session.get(Referral, item.referral_id).status == "on_agenda"
+    # Once the meeting is quorate the same decision is recorded.
+    make_quorate(app.extensions["partnership"], Session.get(Meeting, meeting.id))
+    assert warning not in chair.get(url).get_data(as_text=True)
+    chair.post(url, _decision_form())
+    decision = Session.query(Decision).one()
+    assert decision.recommendation == "statutory_sar" and not decision.inquorate
+
+
+def test_wolverhampton_meeting_not_quorate_continues_and_its_decision_is_marked(app_factory) -> None:  # type: ignore[no-untyped-def]
+    """Wolverhampton ToR §4: the meeting not quorate may be "rescheduled, continue as planned
+    and/or any key decisions will need to be virtually ratified by any missing quorate
+    members". After the chair chooses to continue a decision is recorded, marked as taken
+    when not quorate on the meeting page and in the minutes."""
+    app, p, users = _wolverhampton(app_factory)
+    meeting = _meeting(app, panel=p.panel("one-panel"))
+    item = meetings.add_referral(meeting, make_referral(app, 0))
+    _add_attendee(meeting, "bc-icb", "ICB member")
+    chair = _client(app, users["chair"])
+    statuses = {a.id: "present" for a in meeting.attendees}
+    statuses[next(a.id for a in meeting.attendees if a.user_id == users["police"].id)] = "apologies"
+    _record_attendance(chair, meeting, statuses)
+    url = f"/meetings/{meeting.id}/items/{item.id}/decision"
+    # Until the chair chooses what the meeting does, no decision.
+    page = chair.post(url, _decision_form(), status=400).get_data(as_text=True)
+    assert "The chair must first choose what the meeting will do" in page
+    assert Session.query(Decision).count() == 0
+    chair.post(f"/meetings/{meeting.id}/quorum", {"quorum-choice": "continue"})
+    assert Session.get(Meeting, meeting.id).not_quorate_choice == "continue"
+    page = chair.get(url).get_data(as_text=True)
+    assert "This decision will be marked as taken when not quorate" in page
+    chair.post(url, _decision_form())
+    decision = Session.query(Decision).one()
+    assert decision.inquorate and decision.not_quorate_choice == "continue"
+    page = chair.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Taken when not quorate" in page
+    text = _docx_text(chair.get(f"/meetings/{meeting.id}/minutes.docx").data)
+    assert "The meeting was not quorate" in text
+    assert "which was not quorate; the chair decided: continue the meeting" in text
+    tracker = _client(app, users["secretariat"]).get("/meetings/tracker").get_data(as_text=True)
+    assert "Taken when not quorate (continue the meeting)" in tracker
+
+
+def test_escalation_outcome_is_recorded_and_becomes_the_decision(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """Redbridge: "Where there are disagreements at the Panel regarding the most appropriate
+    action in relation to a case, the Chair will escalate this to the statutory safeguarding
+    partners for their final decision". A 2 to 1 vote is escalated; their decision, who made
+    it and when are recorded and become the decision; the panel's own is kept."""
+    import csv
+
+    p = app.extensions["partnership"]
+    when = date(2026, 3, 10)
+    meeting = make_quorate(p, _meeting(app, when=when))
+    item = meetings.add_referral(meeting, received_on(make_referral(app, 0), when - timedelta(days=14)))
+    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                                        lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None,
+                                        partnership=p)
+    meetings.record_votes(p, decision, [
+        ("nel-ics", "Member for nel-ics", "statutory_sar"),
+        ("mps-ea", "Member for mps-ea", "statutory_sar"),
+        ("lbr-community-safety", "Member for lbr-community-safety", "discretionary_sar"),
+    ])
+    decision_id, reference = decision.id, item.referral.reference
+    decision = Session.get(Decision, decision_id)
+    assert decision.escalated and (decision.method, decision.recommendation) == ("majority", "statutory_sar")
+    chair = _client(app, staff["chair"])
+    url = f"/meetings/{meeting.id}/decisions/{decision_id}/escalation"
+    assert f'href="{url}"' in chair.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    page = chair.get(url).get_data(as_text=True)
+    assert decision.escalated_to in page
+    assert 'name="outcome"' in page and 'name="decided_by"' in page and 'id="decided_on-day"' in page
+    future = date.today() + timedelta(days=1)
+    answers = {"outcome": "discretionary_sar", "decided_by": "The statutory safeguarding partners",
+               "note": "Proportionate to what is known"}
+    page = chair.post(url, {**answers, "decided_on": [str(future.day), str(future.month), str(future.year)]},
+                      status=400).get_data(as_text=True)
+    assert "There is a problem" in page and "The date of their decision must be today or in the past" in page
+    decision = Session.get(Decision, decision_id)
+    assert decision.escalation_resolved_at is None and decision.recommendation == "statutory_sar"
+    chair.post(url, {**answers, "decided_on": ["20", "3", "2026"]})
+    decision = Session.get(Decision, decision_id)
+    assert (decision.recommendation, decision.panel_recommendation, decision.escalation_outcome) == (
+        "discretionary_sar", "statutory_sar", "discretionary_sar"
+    )
+    assert (decision.escalation_decided_by, decision.escalation_decided_on) == (
+        "The statutory safeguarding partners", date(2026, 3, 20)
+    )
+    assert decision.escalation_note == "Proportionate to what is known"
+    assert decision.escalation_resolved_at is not None
+    assert Session.query(TrackedReview).filter_by(decision_id=decision_id).one().review_kind == "discretionary_sar"
+    response = chair.get("/meetings/tracker.csv")
+    [row] = [r for r in csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))) if r["Reference"] == reference]
+    labels = meetings.recommendations()
+    assert row["Recommendation"] == labels["discretionary_sar"]
+    assert (
+        f"The statutory safeguarding partners decided {labels['discretionary_sar']} on 20 March 2026"
+        in row["How decided"]
+    )
+    # The outcome is recorded once.
+    chair.get(url, status=302)
+
+
+def test_the_chair_cannot_rule_on_their_own_declaration(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """Nobody rules on their own declaration (another member chairs that item); until it is
+    ruled on, the chair is out of the decision and cannot record it either."""
+    meeting = make_quorate(app.extensions["partnership"], _meeting(app))
+    item = meetings.add_referral(meeting, make_referral(app, 0))
+    decl = meetings.declare_interest(meeting, staff["chair"], {
+        "agenda_item": str(item.id), "has_interest": "yes", "interest_details": "Manages the allocated worker"})
+    chair = _client(app, staff["chair"])
+    page = chair.get(f"/meetings/{meeting.id}/declarations").get_data(as_text=True)
+    assert "Manages the allocated worker" in page and "Test chair" in page
+    page = chair.post(f"/meetings/{meeting.id}/declarations/{decl.id}",
+                      {f"d{decl.id}-ruling": "no_action", f"d{decl.id}-note": "Fine"},
+                      status=400).get_data(as_text=True)
+    assert "There is a problem" in page
+    assert "You cannot rule on your own declaration" in page
+    decl = Session.get(Declaration, decl.id)
+    assert decl.ruling is None and decl.ruled_by_id is None and decl.ruling_note is None
+    assert Session.query(AuditEvent).filter_by(action="rule_on_declaration").count() == 0
+    page = chair.get(f"/meetings/{meeting.id}/items/{item.id}/decision").get_data(as_text=True)
+    assert "Test chair is out of this decision (conflict of interest): another member records it" in page
 
 
 # -- minutes --------------------------------------------------------------------------------
@@ -473,10 +663,13 @@ def test_only_the_business_unit_adds_to_the_agenda(app, staff, role) -> None:  #
 
 
 def _decide(app, recommendation: str, index: int = 0, when: date = date(2026, 3, 10)) -> Decision:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app, when=when)
+    """A decision by consensus at a quorate meeting."""
+    p = app.extensions["partnership"]
+    meeting = make_quorate(p, _meeting(app, when=when))
     item = meetings.add_referral(meeting, received_on(make_referral(app, index), when - timedelta(days=14)))
     return meetings.record_decision(meeting, item, tool_answers={}, recommendation=recommendation,
-                                    lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
+                                    lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None,
+                                    partnership=p)
 
 
 def _card(page: str, reference: str) -> str:
@@ -628,6 +821,7 @@ def _expected_rows(app, dhr, undecided):  # type: ignore[no-untyped-def]
             "Review types considered": types(dhr.referral), "Status": "Decided",
             "Screening returns received": 0, "Screening returns requested": 0,
             "Decision date": date(2026, 3, 10), "Recommendation": f"Statutory {p.review_label('dhr')}",
+            "How decided": "Quorate; by consensus",
             "Ratification": "Ratified", "Ratified by": "+Chair of the CSP", "Ratified on": date(2026, 3, 20),
             "Home Office notification": date(2026, 3, 12), "National Panel notification": "Not needed",
             "Reviewer": '=HYPERLINK("http://evil.example","x")', "Commissioned": date(2026, 4, 1),
@@ -640,7 +834,8 @@ def _expected_rows(app, dhr, undecided):  # type: ignore[no-untyped-def]
             "Reference": undecided.reference, "Received": received(undecided),
             "Review types considered": types(undecided), "Status": "Received",
             "Screening returns received": 0, "Screening returns requested": 0, "Decision date": None,
-            "Recommendation": None, "Ratification": None, "Ratified by": None, "Ratified on": None,
+            "Recommendation": None, "How decided": None, "Ratification": None, "Ratified by": None,
+            "Ratified on": None,
             "Home Office notification": "Not needed", "National Panel notification": "Not needed",
             "Reviewer": None, "Commissioned": None, "Terms of reference agreed": None, "Draft to panel": None,
             "Final draft back to panel": None, "Signed off": None, "Published": None,

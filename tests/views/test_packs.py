@@ -11,10 +11,17 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
+from partnerships.model import load_partnership
 from storage.db import Session, utcnow
 from storage.models import AuditEvent, Declaration, Meeting, PackBuild, StoredFile, TrackedReview
 from tests.conftest import require
-from tests.factories import accepted_return, make_meeting, make_referral, make_screening_request
+from tests.factories import (
+    accepted_return,
+    make_meeting,
+    make_quorate,
+    make_referral,
+    make_screening_request,
+)
 from tests.helpers import Client
 from workflow import packs
 
@@ -80,7 +87,7 @@ def test_full_pack_has_every_section_in_order(app, staff, meeting) -> None:  # t
         "Agenda",
         "Review criteria and referral processes",
         f"{first}: referral",
-        f"{first}: return from Metropolitan Police – East Area BCU",
+        f"{first}: return from Metropolitan Police Service – East Area Basic Command Unit",
         f"{first}: return from North East London NHS Foundation Trust (NELFT)",
         f"{first}: multi-agency chronology",
         f"{second}: referral",
@@ -89,7 +96,16 @@ def test_full_pack_has_every_section_in_order(app, staff, meeting) -> None:  # t
     ]
     positions = [headings.index(h) for h in expected_order]
     assert positions == sorted(positions)
-    assert packs.THINK_FAMILY in body
+    # Only a panel whose terms of reference ask the chair to read the Think Family statement
+    # (Wolverhampton's One Panel) has it in the agenda; Redbridge's One Panel does not.
+    assert packs.THINK_FAMILY not in body
+    wolverhampton = load_partnership("wolverhampton").default_panel
+    assert wolverhampton.meetings.think_family_statement
+    agenda = packs.agenda_section(meeting, list(meeting.items), wolverhampton)
+    assert any(packs.THINK_FAMILY in getattr(block, "text", "") for block in agenda.blocks)
+    # The process follows the panel's voting rule (Redbridge §6: one vote per partner agency
+    # "regardless of the number of individual representatives": one per organisation).
+    assert "with one vote per organisation" in body
     assert "In confidence, not for publication or dissemination" in header
 
 
@@ -104,7 +120,7 @@ def test_chronology_is_merged_across_agencies_in_date_order(app, staff, meeting)
         ("15 March 2026", "Welfare check"),
         ("10 April 2026", "Missed home visit"),
     ]
-    assert rows[1][1] == "Metropolitan Police – East Area BCU"
+    assert rows[1][1] == "Metropolitan Police Service – East Area Basic Command Unit"
 
 
 def test_member_with_conflict_does_not_receive_item(app, staff, meeting) -> None:  # type: ignore[no-untyped-def]
@@ -302,12 +318,14 @@ def test_pack_tracker_shows_the_stage_reached_notifications_and_action_evidence(
 
     from workflow import meetings as domain
 
+    partnership = app.extensions["partnership"]
     dhr_referral = make_referral(app, index=2)  # considered for a DHR
     m = Session.get(Meeting, meeting.id)
-    item = domain.add_referral(m, dhr_referral)
+    item = domain.add_referral(m, dhr_referral, partnership)
+    make_quorate(partnership, m)  # a decision is recorded only at a quorate meeting
     decision = domain.record_decision(
         m, item, tool_answers={}, recommendation="statutory_dhr", lead_process=None, methodology=None,
-        rationale="Criteria met.", recorded_by_id=None,
+        rationale="Criteria met.", recorded_by_id=None, partnership=partnership,
     )
     review = Session.scalar(select(TrackedReview).where(TrackedReview.decision_id == decision.id))
     domain.update_review(review, reviewer="A. Reviewer", commissioned_on=date(2026, 1, 5),
@@ -323,7 +341,7 @@ def test_pack_tracker_shows_the_stage_reached_notifications_and_action_evidence(
     doc = Document(io.BytesIO(app.extensions["file_store"].get(row.key)))
     cells = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
     tracked = next(r for r in cells if r[0] == dhr_referral.reference and "A. Reviewer" in r)
-    assert tracked[1] == "Statutory Domestic Homicide Review"
+    assert tracked[1] == "Statutory Domestic Abuse Related Death Review (formerly DHR)"
     assert tracked[3] == "terms of reference agreed, 2 February 2026"
     assert tracked[4] == "Notification to the Home Office: not done"
     assert ["Share the learning brief", "Business unit", late.due.strftime("%-d %B %Y"), "Overdue", ""] in cells

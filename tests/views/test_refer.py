@@ -107,7 +107,7 @@ def test_referrer_completes_the_journey_and_the_secretariat_sees_it(app, staff) 
     for private in ("Arthur", "Ellis", "9434765919", "dementia", "Example Close"):
         assert private not in body(ack)
     notice = next(m for m in mails if m["Subject"] == f"New referral {reference}")
-    assert notice["To"] == "onepanel@redbridge.gov.uk"
+    assert notice["To"] == "RedbridgeOnePanel@redbridge.gov.uk"
 
     secretariat = Client(app)
     secretariat.sign_in(staff["secretariat"].email)

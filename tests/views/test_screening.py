@@ -43,10 +43,12 @@ def test_secretariat_sends_requests_with_a_working_day_deadline(app, staff) -> N
     assert Session.get(type(referral), referral.id).status == "screening"
 
 
-def test_a_childs_case_gets_the_rapid_review_time_limit(app) -> None:  # type: ignore[no-untyped-def]
+def test_a_childs_case_in_redbridge_gets_the_screening_time_limit(app) -> None:  # type: ignore[no-untyped-def]
+    """Redbridge's rapid review "occurs outside of the One Panel" (Appendix A): the panel's
+    request is not the rapid review's 5-day return (Wolverhampton's is: test_forwarding)."""
     referral = make_referral(app, index=1)  # CSPR
     req = make_screening_request(app, referral)
-    assert req.deadline == add_working_days(screening.today(), 5)
+    assert req.deadline == add_working_days(screening.today(), 10)
 
 
 def test_deadline_override_needs_a_reason(app, staff) -> None:  # type: ignore[no-untyped-def]

@@ -12,13 +12,13 @@ from document_templates.contexts import CONTRACTS
 from partnerships import load_partnership
 from storage.db import Session
 from storage.models import Referral
-from tests.factories import make_referral
+from tests.factories import make_quorate, make_referral
 from workflow import annual_review as ar
 from workflow import meetings
 
 REDBRIDGE = load_partnership("redbridge")
 SAR = "Statutory Safeguarding Adults Review"
-DHR = "Statutory Domestic Homicide Review"
+DHR = "Statutory Domestic Abuse Related Death Review (formerly DHR)"
 NFA = "No further action"
 
 
@@ -31,13 +31,17 @@ def _received(referral: Referral, when: datetime, status: str | None = None) -> 
 
 
 def _decide(referral: Referral, on: date, recommendation: str) -> None:
-    meeting = meetings.schedule_meeting(when=on, start_time=time(10, 0), location="Room 2")
+    meeting = meetings.schedule_meeting(
+        when=on, start_time=time(10, 0), location="Room 2", panel=REDBRIDGE.default_panel
+    )
     if referral.status not in meetings.AGENDA_READY_STATUSES:
         referral.status = "screening"  # referred back to the panel for a second decision
-    item = meetings.add_referral(meeting, referral)
+    item = meetings.add_referral(meeting, referral, REDBRIDGE)
+    make_quorate(REDBRIDGE, meeting)  # a decision is recorded only at a quorate meeting
     meetings.record_decision(
         meeting, item, tool_answers={}, recommendation=recommendation, lead_process=None,
         methodology=None, rationale="Recorded for the annual review test.", recorded_by_id=None,
+        partnership=REDBRIDGE,
     )
 
 
@@ -116,14 +120,15 @@ def test_counts_by_review_type_agency_sector_and_outcome(app) -> None:  # type: 
     assert _counts(review.review_types) == [
         ("Safeguarding Adults Review", 5),
         ("Child Safeguarding Practice Review", 1),
-        ("Domestic Homicide Review", 1),
+        ("Domestic Abuse Related Death Review (formerly DHR)", 1),
         ("Not sure", 1),
         ("Learning opportunity", 1),
     ]
     assert _counts(review.agencies) == [
         ("North East London NHS Foundation Trust (NELFT)", 5),
-        ("LB Redbridge – Children's Social Care", 1),
-        ("Metropolitan Police – East Area BCU", 1),
+        # Typed "LB Redbridge Children's Social Care": the council's children's social care.
+        ("London Borough of Redbridge – Child Protection, Early Intervention and Community Social Work", 1),
+        ("Metropolitan Police Service – East Area Basic Command Unit", 1),
         ("Riverside Academy", 1),
     ]
     assert _counts(review.sectors) == [
@@ -243,7 +248,12 @@ def test_referring_agency_is_matched_to_a_member_agency() -> None:
 
     assert matched("NELFT") == "nelft"
     assert matched("Metropolitan police") == "mps-ea"
+    # An organisation's service by the organisation's name (or "LB Redbridge") and the
+    # service's sector or name; of two services in a sector, the first the file lists.
     assert matched("LB Redbridge Children's Social Care") == "lbr-csc"
+    assert matched("London Borough of Redbridge adult social care") == "lbr-asc"
+    assert matched("LB Redbridge Housing Service") == "lbr-housing"
+    assert matched("London Borough of Redbridge – Legal Services") == "lbr-legal"
     assert matched("probation") == "probation"
     assert matched("Riverside Academy") is None
     assert matched("") is None
@@ -289,7 +299,7 @@ def test_report_shows_the_figures_with_small_numbers_suppressed(app) -> None:  #
         ["Review type", "Referrals"],
         ["Safeguarding Adults Review", "5"],
         ["Child Safeguarding Practice Review", "fewer than 5"],
-        ["Domestic Homicide Review", "fewer than 5"],
+        ["Domestic Abuse Related Death Review (formerly DHR)", "fewer than 5"],
         ["Not sure", "fewer than 5"],
         ["Learning opportunity", "fewer than 5"],
     ]

@@ -176,9 +176,11 @@ def test_dhr_death_of_a_15_year_old_is_not_a_dhr() -> None:
         {"aged_16_or_over": "no", "death_from_violence_abuse_or_neglect": "yes", "relative": "yes"},
     )
     assert result.outcome == "no_dhr"
-    assert result.label == "No Domestic Homicide Review"
+    # The default label: the Victims and Prisoners Act 2024 s19 renamed DHRs.
+    assert result.label == "No Domestic Abuse Related Death Review (formerly DHR)"
     assert result.reasons[0] == (
-        "The person who died was under 16: a Domestic Homicide Review is for the death of a person aged 16 "
+        "The person who died was under 16: a Domestic Abuse Related Death Review (formerly DHR) "
+        "is for the death of a person aged 16 "
         "or over (Domestic Violence, Crime and Victims Act 2004 s9(1)). Consider a Child Safeguarding "
         "Practice Review."
     )
@@ -361,7 +363,7 @@ def test_the_panels_options() -> None:
     assert recommendation_options(REDBRIDGE) == {
         "statutory_sar": "Statutory Safeguarding Adults Review",
         "statutory_cspr": "Statutory Child Safeguarding Practice Review",
-        "statutory_dhr": "Statutory Domestic Homicide Review",
+        "statutory_dhr": "Statutory Domestic Abuse Related Death Review (formerly DHR)",
         "discretionary_sar": "Discretionary (non-statutory) Safeguarding Adults Review",
         "learning_lessons_review": "Multi-agency learning lessons review",
         "single_agency_review": "Single agency review",

@@ -61,6 +61,9 @@ def test_each_decision_gets_its_letters_to_the_right_recipients(app, index, reco
         if kind == "board_chair":
             board = partnership.boards[letters.review_type_of(decision, decision.referral)]
             assert board.name in text
+        if kind in ("referrer", "board_chair"):
+            # How the panel decided (no meeting here: the chair's route, by consensus).
+            assert "The panel agreed by consensus." in text
         if kind == "home_office":
             assert "Home Office" in text
             expected = "To hold a review" if recommendation == "statutory_dhr" else "Not to hold a review"

@@ -4,7 +4,7 @@ interest, decisions and votes, ratification, the case tracker and the minutes.""
 from __future__ import annotations
 
 import io
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from docx import Document
@@ -14,7 +14,7 @@ from document_templates.contexts import CONTRACTS, THINK_FAMILY_STATEMENT
 from partnerships import load_partnership
 from storage.db import Session
 from storage.models import AgendaItem, Declaration, TrackedReview
-from tests.factories import make_referral, received_on
+from tests.factories import make_quorate, make_referral, received_on
 from workflow import meetings
 from workflow.meetings import MeetingError
 
@@ -22,6 +22,7 @@ REDBRIDGE = load_partnership("redbridge")
 WOLVERHAMPTON = load_partnership("wolverhampton")
 TELFORD = load_partnership("telford-wrekin")
 WALSALL = load_partnership("walsall")
+WOLVES_PANEL = WOLVERHAMPTON.panel("one-panel")
 
 
 def _docx_text(data: bytes) -> str:
@@ -63,15 +64,18 @@ def test_suggested_date_on_a_bank_holiday_moves_to_the_next_working_day() -> Non
 # -- the agenda -------------------------------------------------------------------------------
 
 
-def _meeting(app, staff=None, when=date(2027, 1, 14)):  # type: ignore[no-untyped-def]
+def _meeting(app, staff=None, when=date(2027, 1, 14), panel=None):  # type: ignore[no-untyped-def]
     return meetings.schedule_meeting(
         when=when, start_time=time(10, 0), location="Committee Room 2",
-        invitees=meetings.panel_invitees() if staff else (),
+        invitees=meetings.panel_invitees() if staff else (), panel=panel,
     )
 
 
 def test_agenda_has_the_standing_items_in_order_with_the_think_family_statement(app) -> None:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app)
+    """Wolverhampton One Panel's terms of reference (§9) give the standing agenda and the
+    Think Family statement; a panel whose document gives neither (Redbridge's One Panel)
+    gets only the headings that hold what is added to the agenda."""
+    meeting = _meeting(app, panel=WOLVES_PANEL)
     assert [i.title for i in meetings.ordered_items(meeting)] == [
         "Think Family statement",
         "Matters arising and action log",
@@ -84,6 +88,11 @@ def test_agenda_has_the_standing_items_in_order_with_the_think_family_statement(
         "As a One Panel we are committed to enhancing a Think Family approach in our practice "
         "by utilising and embedding our learning using a whole family approach"
     )
+    redbridge = _meeting(app, panel=REDBRIDGE.panel("one-panel"), when=date(2027, 2, 11))
+    assert [i.title for i in meetings.ordered_items(redbridge)] == [
+        "Case tracker review", "New referrals", "Panel business",
+    ]
+    assert all(i.notes != THINK_FAMILY_STATEMENT for i in redbridge.items)
 
 
 def test_adding_a_referral_puts_it_under_new_referrals_and_on_an_agenda(app) -> None:  # type: ignore[no-untyped-def]
@@ -93,9 +102,10 @@ def test_adding_a_referral_puts_it_under_new_referrals_and_on_an_agenda(app) -> 
     item = meetings.add_referral(meeting, referral)
     assert referral.status == "on_agenda"
     assert referral not in meetings.referrals_ready_for_agenda()
-    assert meetings.agenda_numbers(meeting)[item.id] == "4.1"
+    # Redbridge's agenda: 1 Case tracker review, 2 New referrals, 3 Panel business.
+    assert meetings.agenda_numbers(meeting)[item.id] == "2.1"
     business = meetings.add_item(meeting, "panel_business", "Single agency review: sign-off")
-    assert meetings.agenda_numbers(meeting)[business.id] == "5.1"
+    assert meetings.agenda_numbers(meeting)[business.id] == "3.1"
     titles = [i.title for i in meetings.ordered_items(meeting)]
     assert titles.index(item.title) == titles.index("New referrals") + 1
     with pytest.raises(MeetingError, match="not waiting for a panel meeting"):
@@ -153,23 +163,30 @@ def test_an_agency_unrepresented_at_two_meetings_in_a_row_is_flagged_for_escalat
 
     flagged = meetings.non_attendance(REDBRIDGE, third)
     assert [(n.agency_id, n.missed) for n in flagged] == [("mps-ea", (date(2026, 11, 4), date(2026, 10, 7)))]
-    assert flagged[0].agency_name == "Metropolitan Police – East Area BCU"
+    assert flagged[0].agency_name == "Metropolitan Police Service – East Area Basic Command Unit"
     # As of the second meeting police had missed only one in a row.
     assert meetings.non_attendance(REDBRIDGE, second) == []
     # A meeting whose attendance is not recorded yet does not count either way.
     fourth = _meeting(app, when=date(2026, 12, 2))
     _attend(fourth, REDBRIDGE, ["mps-ea"], status=None)
     assert [n.agency_id for n in meetings.non_attendance(REDBRIDGE, fourth)] == ["mps-ea"]
-    # The partnership can ask for three in a row, or turn it off.
-    three = REDBRIDGE.model_copy(update={"meetings": REDBRIDGE.meetings.model_copy(update={"escalate_non_attendance_after": 3})})
-    assert meetings.non_attendance(three, third) == []
-    off = REDBRIDGE.model_copy(update={"meetings": REDBRIDGE.meetings.model_copy(update={"escalate_non_attendance_after": 0})})
-    assert meetings.non_attendance(off, third) == []
+    # The panel can ask for three in a row, or turn it off.
+    def after(n):  # type: ignore[no-untyped-def]
+        [panel] = REDBRIDGE.panels
+        settings = panel.meetings.model_copy(update={"escalate_non_attendance_after": n})
+        return REDBRIDGE.model_copy(update={"panels": [panel.model_copy(update={"meetings": settings})]})
+
+    assert meetings.non_attendance(after(3), third) == []
+    assert meetings.non_attendance(after(0), third) == []
 
 
 def test_not_quorate_virtual_ratification_is_tracked_until_each_member_ratifies(app) -> None:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app)
-    _attend(meeting, WOLVERHAMPTON, ["cwc", "bc-icb"])
+    """Wolverhampton ToR §4: "rescheduled, continue as planned and/or any key decisions will
+    need to be virtually ratified by any missing quorate members". The council is there
+    through its adults' social care, so only the police and the community safety
+    partnership are asked to ratify."""
+    meeting = _meeting(app, panel=WOLVES_PANEL)
+    _attend(meeting, WOLVERHAMPTON, ["cwc-asc", "bc-icb"])
     with pytest.raises(MeetingError):
         meetings.choose_when_not_quorate(REDBRIDGE, meeting, "virtual_ratification")  # not a Redbridge option
     made = meetings.choose_when_not_quorate(WOLVERHAMPTON, meeting, "virtual_ratification")
@@ -279,39 +296,56 @@ def test_decision_needs_a_rationale_and_no_review_is_not_tracked(app) -> None:  
 
 
 def test_member_withdrawn_from_the_decision_does_not_vote(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """The police member withdrew for a conflict and does not vote; the council votes once
+    (its adults' and children's services share London Borough of Redbridge's one vote).
+    The vote is 2 to 1, and Redbridge's One Panel guidance says "Where there are
+    disagreements at the Panel regarding the most appropriate action in relation to a case,
+    the Chair will escalate this to the statutory safeguarding partners for their final
+    decision": the majority's choice stands as the panel's recommendation, escalated."""
     meeting = _meeting(app, staff)
     item = _item_with_referral(app, meeting)
     for a in meeting.attendees:
         a.status = "present"
-    _attend(meeting, REDBRIDGE, ["nelft", "lbr-csc"])
+    _attend(meeting, REDBRIDGE, ["nelft", "lbr-csc", "lbr-community-safety"])
+    assert meetings.quoracy(REDBRIDGE, meeting).quorate
     _declare(meeting, staff["panel_member"], item, "withdraw_from_decision")
     roll = meetings.voting_roll(REDBRIDGE, meeting, item)
-    police = staff["panel_member"].agency_id
+    police, chair_agency = staff["panel_member"].agency_id, staff["chair"].agency_id
     assert police not in [v.agency_id for v in roll.voters]
     assert police in roll.withdrawn_agencies
     assert roll.withdrawn_people == ["Test panel_member"]
+    assert [v.agency_id for v in roll.voters] == [chair_agency, "nelft", "lbr-community-safety"]
     decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
-                                        lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
-    choices = {"nelft": "statutory_sar", "lbr-csc": "statutory_sar", staff["chair"].agency_id: "discretionary_sar"}
+                                        lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None,
+                                        partnership=REDBRIDGE)
+    assert not decision.inquorate
+    choices = {"nelft": "statutory_sar", "lbr-community-safety": "statutory_sar", chair_agency: "discretionary_sar"}
     result = meetings.record_votes(
         REDBRIDGE, decision, [(v.agency_id, v.person, choices[v.agency_id]) for v in roll.voters],
-        dissent={staff["chair"].agency_id: "Not enough information yet"},
+        dissent={chair_agency: "Not enough information yet"},
         withdrawn_agencies=roll.withdrawn_agencies, withdrawn_people=roll.withdrawn_people,
     )
     assert result.outcome == "statutory_sar"
     assert sum(decision.vote_counts.values()) == 3
-    assert {v.agency_id for v in decision.votes} == {"nelft", "lbr-csc", staff["chair"].agency_id}
+    assert {v.agency_id for v in decision.votes} == {"nelft", "lbr-community-safety", chair_agency}
     dissent = [v for v in decision.votes if v.dissent_rationale]
-    assert [(v.agency_id, v.dissent_rationale) for v in dissent] == [(staff["chair"].agency_id, "Not enough information yet")]
+    assert [(v.agency_id, v.dissent_rationale) for v in dissent] == [(chair_agency, "Not enough information yet")]
+    assert (decision.method, decision.recommendation) == ("majority", "statutory_sar")
+    assert decision.escalated and decision.escalated_to == REDBRIDGE.panel("one-panel").decisions.escalate_to
 
 
 def test_tied_vote_is_settled_by_the_telford_chairs_casting_vote(app) -> None:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app)
-    item = _item_with_referral(app, meeting)
-    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
-                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None)
-    a, b = TELFORD.agencies[0].id, TELFORD.agencies[1].id
-    votes = [(a, "A", "statutory_sar"), (b, "B", "no_further_action")]
+    """Telford & Wrekin CSPR Panel: "In the event of a split the Chair will have the casting
+    vote or discuss with the Partnership Manager". Its SAR Panel gives the chair no casting
+    vote: the same split there is escalated."""
+    cspr_panel = TELFORD.panel("cspr-panel")
+    meeting = make_quorate(TELFORD, _meeting(app, panel=cspr_panel))
+    item = _item_with_referral(app, meeting, 1)  # demo referral 1: a child, CSPR considered
+    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_cspr",
+                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None,
+                                        partnership=TELFORD)
+    a, b = "twc-csc", "stw-icb"  # two organisations: the council and the ICB
+    votes = [(a, "A", "statutory_cspr"), (b, "B", "no_further_action")]
     result = meetings.record_votes(TELFORD, decision, votes, chair_choice="no_further_action")
     assert result.outcome == "no_further_action"
     assert decision.method == "casting_vote"
@@ -319,18 +353,71 @@ def test_tied_vote_is_settled_by_the_telford_chairs_casting_vote(app) -> None:  
     assert not decision.escalated
     assert Session.query(TrackedReview).count() == 0  # the review is no longer recommended
 
+    sar_panel = TELFORD.panel("sar-panel")
+    sar_meeting = make_quorate(TELFORD, _meeting(app, panel=sar_panel, when=date(2027, 1, 21)))
+    sar_item = _item_with_referral(app, sar_meeting, 0)
+    sar_decision = meetings.record_decision(
+        sar_meeting, sar_item, tool_answers={}, recommendation="statutory_sar", lead_process=None,
+        methodology=None, rationale="Split.", recorded_by_id=None, partnership=TELFORD,
+    )
+    result = meetings.record_votes(
+        TELFORD, sar_decision, [("twc-asc", "A", "statutory_sar"), ("stw-icb", "B", "no_further_action")],
+        chair_choice="no_further_action",
+    )
+    assert result.outcome is None and sar_decision.method == "tied"
+    assert sar_decision.escalated and sar_decision.escalated_to == sar_panel.decisions.escalate_to
+
+
+def test_telford_cspr_chair_may_refer_the_split_to_the_partnership_manager(app) -> None:  # type: ignore[no-untyped-def]
+    """Telford & Wrekin CSPR Panel: "In the event of a split the Chair will have the casting
+    vote or discuss with the Partnership Manager": instead of the casting vote the chair
+    refers the split, and it waits for the Partnership Manager's decision."""
+    meeting = make_quorate(TELFORD, _meeting(app, panel=TELFORD.panel("cspr-panel")))
+    item = _item_with_referral(app, meeting, 1)
+    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_cspr",
+                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None,
+                                        partnership=TELFORD)
+    votes = [("twc-csc", "A", "statutory_cspr"), ("stw-icb", "B", "no_further_action")]
+    result = meetings.record_votes(TELFORD, decision, votes, chair_refers=True)
+    assert result.outcome is None and decision.method == "referred"
+    assert decision.escalated and decision.escalated_to == "the Partnership Manager"
+    assert "referred the split to the Partnership Manager" in meetings.how_decided(decision, TELFORD)
+
 
 def test_tied_vote_without_a_casting_vote_is_escalated_until_resolved(app) -> None:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app)
+    """Redbridge: "the Chair will escalate this to the statutory safeguarding partners for
+    their final decision". Their decision, who made it and when are recorded and become the
+    decision; the panel's own recommendation is kept."""
+    meeting = make_quorate(REDBRIDGE, _meeting(app, when=date(2026, 3, 10)))
     item = _item_with_referral(app, meeting)
     decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
-                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None)
+                                        lead_process=None, methodology=None, rationale="Split.", recorded_by_id=None,
+                                        partnership=REDBRIDGE)
     votes = [("nelft", "A", "statutory_sar"), ("mps-ea", "B", "no_further_action")]
     meetings.record_votes(REDBRIDGE, decision, votes, chair_choice="no_further_action")
-    assert decision.escalated and decision.escalated_to == REDBRIDGE.voting.escalate_disagreement_to
+    escalate_to = REDBRIDGE.panel("one-panel").decisions.escalate_to
+    assert decision.method == "tied"  # the chair's choice is no casting vote at Redbridge
+    assert decision.escalated and decision.escalated_to == escalate_to
     assert decision.escalation_resolved_at is None
-    meetings.resolve_escalation(decision)
+    assert "which is awaited" in meetings.how_decided(decision, REDBRIDGE)
+    with pytest.raises(MeetingError, match="today or in the past"):
+        meetings.resolve_escalation(decision, outcome="discretionary_sar", decided_by="The statutory partners",
+                                    decided_on=date.today() + timedelta(days=1))
+    with pytest.raises(MeetingError, match="Enter who decided"):
+        meetings.resolve_escalation(decision, outcome="discretionary_sar", decided_by=" ",
+                                    decided_on=date(2026, 3, 20))
+    assert decision.escalation_resolved_at is None
+    meetings.resolve_escalation(decision, outcome="discretionary_sar", decided_by="The statutory partners",
+                                decided_on=date(2026, 3, 20), note="Proportionate")
     assert decision.escalation_resolved_at is not None
+    # A tied vote made no recommendation of the panel's own to keep in the history.
+    assert (decision.recommendation, decision.panel_recommendation) == ("discretionary_sar", None)
+    assert (decision.escalation_decided_by, decision.escalation_decided_on) == ("The statutory partners", date(2026, 3, 20))
+    [tracked] = Session.query(TrackedReview).filter_by(decision_id=decision.id).all()
+    assert tracked.review_kind == "discretionary_sar"
+    assert "The statutory partners decided" in meetings.how_decided(decision, REDBRIDGE)
+    with pytest.raises(MeetingError, match="recorded already"):
+        meetings.resolve_escalation(decision, outcome="no_further_action", decided_by="X", decided_on=date(2026, 3, 21))
 
 
 def test_board_ratification_is_recorded(app) -> None:  # type: ignore[no-untyped-def]
@@ -382,18 +469,35 @@ def test_agenda_and_minutes_contexts_give_every_variable_their_templates_use(app
     assert set(minutes) == set(CONTRACTS["minutes.docx"])
     assert check_template(SHIPPED / "agenda.docx", agenda) == []
     assert check_template(SHIPPED / "minutes.docx", minutes) == []
-    assert agenda["think_family_statement"] == THINK_FAMILY_STATEMENT
+    # Redbridge's guidance asks for no Think Family statement; Wolverhampton's ToR does.
+    assert agenda["think_family_statement"] == ""
+    wolves = _meeting(app, panel=WOLVES_PANEL, when=date(2027, 1, 21))
+    wolves_agenda = meetings.agenda_context(WOLVERHAMPTON, wolves)
+    assert set(wolves_agenda) == set(CONTRACTS["agenda.docx"])
+    assert check_template(SHIPPED / "agenda.docx", wolves_agenda) == []
+    assert wolves_agenda["think_family_statement"] == THINK_FAMILY_STATEMENT
 
 
 def test_minutes_record_attendance_declarations_rulings_and_decisions(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """The minutes say whether the meeting was quorate and how each decision was taken. A
+    Redbridge meeting that is not quorate records no decision (its guidance gives the chair
+    no option to continue), so the decision is taken once the meeting is quorate."""
     meeting = _meeting(app, staff)
     item = _item_with_referral(app, meeting)
     for a in meeting.attendees:
         a.status = "present"
     Session.commit()
     _declare(meeting, staff["panel_member"], item, "withdraw_from_discussion_and_decision")
+    text = _docx_text(meetings.render_minutes(REDBRIDGE, meeting, app.extensions["file_store"]))
+    assert "not quorate" in text  # Redbridge needs five sectors; two are here
+    with pytest.raises(MeetingError, match="No decision can be recorded until the meeting is quorate"):
+        meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
+                                 lead_process=None, methodology=None, rationale="Care Act s44 met.",
+                                 recorded_by_id=None, partnership=REDBRIDGE)
+    make_quorate(REDBRIDGE, meeting)
     meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
-                             lead_process=None, methodology=None, rationale="Care Act s44 met.", recorded_by_id=None)
+                             lead_process=None, methodology=None, rationale="Care Act s44 met.", recorded_by_id=None,
+                             partnership=REDBRIDGE)
     meetings.add_action(meeting=meeting, referral=item.referral, description="Tell the SAB chair",
                         owner="Business unit", due=date(2027, 1, 28))
     text = _docx_text(meetings.render_minutes(REDBRIDGE, meeting, app.extensions["file_store"]))
@@ -402,16 +506,18 @@ def test_minutes_record_attendance_declarations_rulings_and_decisions(app, staff
     assert "Managed the allocated officer" in text
     assert item.referral.reference in text and "Care Act s44 met." in text
     assert "Tell the SAB chair" in text
-    assert "not quorate" in text  # Redbridge needs five sectors; two are here
+    assert "The meeting was quorate" in text and "not quorate" not in text
+    assert "The panel agreed by consensus." in text
     agenda = _docx_text(meetings.render_agenda(REDBRIDGE, meeting, app.extensions["file_store"]))
-    assert item.title in agenda and THINK_FAMILY_STATEMENT in agenda
+    assert item.title in agenda
+    assert THINK_FAMILY_STATEMENT not in agenda  # Redbridge's guidance does not ask for it
 
 
 def test_agenda_items_are_offered_to_the_declaration_form(app) -> None:  # type: ignore[no-untyped-def]
     meeting = _meeting(app)
     item = _item_with_referral(app, meeting)
     assert meetings.agenda_item_choices(meeting) == [
-        (str(item.id), f"14 January 2027 – item 4.1: {item.title}")
+        (str(item.id), f"14 January 2027 – item 2.1: {item.title}")
     ]
     assert Session.get(AgendaItem, item.id) is not None
     assert Session.query(Declaration).count() == 0
@@ -532,12 +638,35 @@ def test_tracker_table_has_one_row_per_referral(app) -> None:  # type: ignore[no
 
 def test_migration_0007_applies_and_reverts_keeping_the_data(app, blank_database) -> None:  # type: ignore[no-untyped-def]
     """On a fresh database of the backend under test: up to 0006, then 0007, down, up."""
-    from sqlalchemy import inspect, text
+    from sqlalchemy import (
+        JSON,
+        Boolean,
+        Column,
+        Date,
+        DateTime,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        Text,
+        inspect,
+        text,
+    )
 
     from storage import migrate
-    from storage.models import Decision, FormDefinitionVersion, Referral, VoteRecord
+    from storage.models import FormDefinitionVersion, Referral, VoteRecord
 
     engine = blank_database
+    # The decisions table as it is at 0007: the model's own table has columns added since
+    # (0009), which an insert would name.
+    decisions_0007 = Table(
+        "decisions", MetaData(),
+        *(Column(name, type_) for name, type_ in (
+            ("id", Integer()), ("referral_id", Integer()), ("tool_answers", JSON()), ("tool_outcomes", JSON()),
+            ("recommendation", String()), ("rationale", Text()), ("method", String()), ("vote_counts", JSON()),
+            ("escalated", Boolean()), ("recorded_at", DateTime(timezone=True)), ("home_office_notified_on", Date()),
+        )),
+    )
     added = {
         "decisions": {"home_office_notified_on", "national_panel_notified_on"},
         "tracked_reviews": {"terms_of_reference_on", "draft_to_panel_on", "declined_on", "declined_rationale"},
@@ -557,9 +686,10 @@ def test_migration_0007_applies_and_reverts_keeping_the_data(app, blank_database
             id=1, form_id="referral", version=1, sha256="0" * 64, definition={}))
         conn.execute(Referral.__table__.insert().values(
             id=1, reference="R-MIG-1", definition_version_id=1, answers={}, referrer_email="a@example.org"))
-        conn.execute(Decision.__table__.insert().values(
-            id=1, referral_id=1, recommendation="statutory_dhr", rationale="Met.",
-            home_office_notified_on=date(2026, 3, 10)))
+        conn.execute(decisions_0007.insert().values(
+            id=1, referral_id=1, tool_answers={}, tool_outcomes={}, recommendation="statutory_dhr",
+            rationale="Met.", method="consensus", vote_counts={}, escalated=False,
+            recorded_at=datetime(2026, 3, 10, 12, 0, tzinfo=UTC), home_office_notified_on=date(2026, 3, 10)))
         conn.execute(VoteRecord.__table__.insert().values(
             decision_id=1, agency_id="nelft", person="A", choice="statutory_dhr"))
         conn.execute(TrackedReview.__table__.insert().values(

@@ -24,10 +24,12 @@ This module re-exports the names the rest of the service uses, so ``from workflo
 meetings`` keeps working; code that needs one concern may import its module directly.
 """
 
+from partnerships.model import FREQUENCY_WORDS
 from workflow.meetings.attendance import (
     ATTENDANCE_ROLES,
     ATTENDANCE_STATUSES,
     NOT_QUORATE_CHOICES,
+    add_attendee,
     attendance_recorded,
     choose_when_not_quorate,
     non_attendance,
@@ -37,8 +39,11 @@ from workflow.meetings.attendance import (
 )
 from workflow.meetings.common import MeetingError
 from workflow.meetings.decisions import (
+    DecisionGate,
+    decision_gate,
     decisions_for,
     evaluate_tools,
+    how_decided,
     methodology_options,
     recommendations,
     record_decision,
@@ -55,6 +60,7 @@ from workflow.meetings.declarations import (
     declare_interest,
     rule_on_declaration,
     ruling_labels,
+    unruled_declarations,
     withdrawn_items,
 )
 from workflow.meetings.documents import (
@@ -86,10 +92,13 @@ from workflow.meetings.schedule import (
     deadlines,
     is_invited,
     last_meeting_date,
+    meeting_panel,
     ordered_items,
     panel_invitees,
     referrals_ready_for_agenda,
     schedule_meeting,
+    screened_by,
+    standing_items,
     suggest_dates,
     tracked_referrals,
 )
@@ -102,6 +111,7 @@ from workflow.meetings.tracker import (
     add_evidence,
     can_decline,
     complete_action,
+    decision_flags,
     decline_review,
     is_overdue,
     panel_actions,
@@ -113,6 +123,16 @@ from workflow.meetings.tracker import (
 )
 
 __all__ = [
+    "screened_by",
+    "add_attendee",
+    "decision_flags",
+    "how_decided",
+    "FREQUENCY_WORDS",
+    "meeting_panel",
+    "standing_items",
+    "decision_gate",
+    "DecisionGate",
+    "unruled_declarations",
     "AGENDA_READY_STATUSES",
     "ATTENDANCE_ROLES",
     "ATTENDANCE_STATUSES",

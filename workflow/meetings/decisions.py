@@ -1,20 +1,35 @@
 """The panel's decisions: the decision tools (``workflow.decision_tools``), recording a
-decision, the voting roll and votes (``workflow.votes``), and escalation of a tie."""
+decision, the voting roll and votes (``workflow.votes``), and escalation of a
+disagreement with its outcome.
+
+Where the decision is recorded the panel's own rules are enforced:
+
+- quoracy: an inquorate meeting records a decision only after the chair chose an option
+  the panel's document allows that goes on deciding (Wolverhampton ToR §4: "continue as
+  planned and/or any key decisions will need to be virtually ratified"); the decision is
+  then marked inquorate wherever it appears. A panel whose document gives no such option
+  records no decision until it is quorate;
+- conflicts: a member ruled out of the decision, or whose declared interest is not yet
+  ruled on, neither votes nor records the decision.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from partnerships import Partnership
+from partnerships.model import DECIDING_WHEN_NOT_QUORATE
 from storage.db import Session, utcnow
 from storage.models import AgendaItem, Decision, Meeting, Referral, TrackedReview, VoteRecord
+from workflow.meetings.attendance import NOT_QUORATE_CHOICES, not_quorate_options, quoracy
 from workflow.meetings.common import MeetingError
 from workflow.meetings.declarations import withdrawn_from_decision
+from workflow.meetings.schedule import meeting_panel
 
 # -- decisions ------------------------------------------------------------------------------------
 
@@ -97,6 +112,52 @@ def _applies(outcome: str | None) -> bool:
     return bool(outcome) and outcome.startswith("statutory")
 
 
+@dataclass(frozen=True)
+class DecisionGate:
+    """Whether a decision may be recorded at the meeting now, and how it is marked."""
+
+    inquorate: bool = False
+    not_quorate_choice: str | None = None
+
+
+def decision_gate(
+    partnership: Partnership | None, meeting: Meeting | None, item: AgendaItem, recorded_by_id: int | None
+) -> DecisionGate:
+    """Check the panel's quorum and conflict rules before a decision is recorded.
+
+    Raises ``MeetingError`` saying what stops the decision; returns how it is marked.
+    A decision made without a meeting (the chair's further-information route, Redbridge
+    §6: "a decision made without a second meeting") is not gated by attendance.
+    """
+    if partnership is None or meeting is None:
+        return DecisionGate()
+    out = withdrawn_from_decision(meeting, item)
+    if recorded_by_id is not None and recorded_by_id in out:
+        raise MeetingError(
+            f"{out[recorded_by_id]} is out of this decision (conflict of interest): "
+            "another member records it"
+        )
+    result = quoracy(partnership, meeting)
+    if result.quorate:
+        return DecisionGate()
+    panel = meeting_panel(partnership, meeting)
+    allowed = not_quorate_options(partnership, meeting)
+    reasons = "; ".join(result.reasons)
+    deciding = [c for c in allowed if c in DECIDING_WHEN_NOT_QUORATE]
+    if not deciding:
+        raise MeetingError(
+            f"The meeting is not quorate ({reasons}). The {panel.name}'s rules give the chair "
+            f"only: {', '.join(NOT_QUORATE_CHOICES[c].lower() for c in allowed)}. "
+            "No decision can be recorded until the meeting is quorate"
+        )
+    if meeting.not_quorate_choice not in deciding:
+        raise MeetingError(
+            f"The meeting is not quorate ({reasons}). The chair must first choose what the "
+            f"meeting will do: {', or '.join(NOT_QUORATE_CHOICES[c].lower() for c in allowed)}"
+        )
+    return DecisionGate(inquorate=True, not_quorate_choice=meeting.not_quorate_choice)
+
+
 def record_decision(
     meeting: Meeting | None,
     item: AgendaItem,
@@ -107,14 +168,17 @@ def record_decision(
     methodology: str | None,
     rationale: str,
     recorded_by_id: int | None,
+    partnership: Partnership | None = None,
 ) -> Decision:
     """The panel's decision on the referral of ``item``, with the tools' suggestions.
 
-    When it recommends a review the review goes into the case tracker.
+    With ``partnership`` given, the panel's quorum and conflict rules are checked first
+    (``decision_gate``). When it recommends a review the review goes into the case tracker.
     """
     referral = item.referral
     if referral is None:
         raise MeetingError("This agenda item has no referral to decide on")
+    gate = decision_gate(partnership, meeting, item, recorded_by_id)
     if recommendation not in recommendations():
         raise MeetingError("Select the panel's recommendation")
     if not (rationale or "").strip():
@@ -132,6 +196,8 @@ def record_decision(
         rationale=rationale.strip(),
         method="consensus",
         recorded_by_id=recorded_by_id,
+        inquorate=gate.inquorate,
+        not_quorate_choice=gate.not_quorate_choice,
     )
     Session.add(decision)
     referral.status = "decided"
@@ -164,21 +230,33 @@ def voting_roll(partnership: Partnership, meeting: Meeting, item: AgendaItem) ->
     """The present voting agencies, one voter each, leaving out people ruled out of the decision."""
     out_ids = withdrawn_from_decision(meeting, item)
     roll = VotingRoll(withdrawn_people=sorted(out_ids.values()))
-    present = [a for a in meeting.attendees if a.status == "present" and a.agency_id]
+    present = [a for a in meeting.attendees if a.status == "present" and a.agency_id and a.role != "other"]
     chair = next((a for a in meeting.attendees if a.role == "chair" and a.status == "present"), None)
     roll.chair_name = chair.name if chair else None
     order = {"member": 0, "chair": 1, "deputy": 2, "other": 3}
-    for agency in partnership.agencies:
+    panel = meeting_panel(partnership, meeting)
+    per_org = panel.decisions.votes_per == "organisation"
+    seen_units: set[str] = set()
+    for agency in partnership.panel_agencies(panel):
         if not agency.voting:
             continue
+        unit = agency.organisation_id if per_org else agency.id
         here = sorted((a for a in present if a.agency_id == agency.id), key=lambda a: order.get(a.role, 9))
-        if not here:
+        if not here or unit in seen_units:
             continue
         eligible = [a for a in here if a.user_id is None or a.user_id not in out_ids]
         if eligible:
-            roll.voters.append(Voter(agency.id, agency.name, eligible[0].name))
+            seen_units.add(unit)
+            name = agency.organisation_name if per_org else agency.name
+            roll.voters.append(Voter(agency.id, name, eligible[0].name))
         else:
             roll.withdrawn_agencies.append(agency.id)
+    # An organisation whose first agency's people all withdrew may still vote through
+    # another of its agencies; it is withdrawn only when no one of it may vote.
+    voted = {partnership.organisation_of(v.agency_id) if per_org else v.agency_id for v in roll.voters}
+    roll.withdrawn_agencies = [
+        a for a in roll.withdrawn_agencies if (partnership.organisation_of(a) if per_org else a) not in voted
+    ]
     return roll
 
 
@@ -189,13 +267,18 @@ def record_votes(
     *,
     dissent: Mapping[str, str] | None = None,
     chair_choice: str | None = None,
+    chair_refers: bool = False,
     withdrawn_agencies: Sequence[str] = (),
     withdrawn_people: Sequence[str] = (),
+    recorded_by_id: int | None = None,
 ) -> Any:
-    """Record one vote per agency (agency id, person, choice) and tally them.
+    """Record one vote per organisation (agency id, person, choice) and tally them under the
+    meeting's panel's rules (``workflow.votes.tally``).
 
-    The outcome becomes the panel's recommendation; a tie with no casting vote is
-    escalated (``partnership.voting.escalate_disagreement_to``) and tracked until resolved.
+    The quorum and conflict rules are checked as for the decision; people out of the
+    decision for a conflict (ruled out, or declared and not yet ruled on) are never
+    counted, whatever the caller passes. The outcome becomes the panel's recommendation; a
+    disagreement the rules send on is escalated and tracked until its outcome is recorded.
     A dissenting agency's rationale is kept with its vote.
     """
     from workflow.votes import Vote, tally
@@ -206,12 +289,22 @@ def record_votes(
             raise MeetingError("Select each agency's vote")
     if not votes:
         raise MeetingError("Record at least one agency's vote")
+    meeting = decision.meeting
+    item = decision.agenda_item_id and Session.get(AgendaItem, decision.agenda_item_id)
+    panel = meeting_panel(partnership, meeting) if meeting is not None else None
+    out_people = set(withdrawn_people)
+    if meeting is not None and item:
+        gate = decision_gate(partnership, meeting, item, recorded_by_id)
+        decision.inquorate, decision.not_quorate_choice = gate.inquorate, gate.not_quorate_choice
+        out_people |= set(withdrawn_from_decision(meeting, item).values())
     result = tally(
         partnership,
         [Vote(agency_id=a, person=p, choice=c) for a, p, c in votes],
+        panel=panel,
         withdrawn_agencies=tuple(withdrawn_agencies),
-        withdrawn_people=tuple(withdrawn_people),
+        withdrawn_people=tuple(sorted(out_people)),
         chair_choice=chair_choice or None,
+        chair_refers=chair_refers,
     )
     decision.votes.clear()
     Session.flush()
@@ -256,12 +349,125 @@ def _sync_tracked_review(decision: Decision) -> None:
                 Session.delete(r)
 
 
-def resolve_escalation(decision: Decision, when: datetime | None = None) -> None:
+def resolve_escalation(
+    decision: Decision,
+    when: datetime | None = None,
+    *,
+    outcome: str | None = None,
+    decided_by: str | None = None,
+    decided_on: date | None = None,
+    note: str | None = None,
+) -> None:
+    """Record what the body the disagreement went to decided, who decided and when, and
+    apply it: their choice becomes the decision's recommendation (the panel's own is kept
+    in ``panel_recommendation``) and the case tracker follows it."""
     if not decision.escalated:
         raise MeetingError("This decision was not escalated")
+    if decision.escalation_resolved_at is not None:
+        raise MeetingError("The outcome of this escalation has been recorded already")
+    if outcome is not None:
+        if outcome not in recommendations():
+            raise MeetingError("Select what was decided")
+        decided_by = (decided_by or "").strip()
+        if not decided_by:
+            raise MeetingError(f"Enter who decided (for example, {decision.escalated_to})")
+        if decided_on is None:
+            raise MeetingError("Enter the date of the decision")
+        if decided_on > (when or utcnow()).date():
+            raise MeetingError("The date of the decision must be today or in the past")
+        if decision.panel_recommendation is None and decision.method not in ("tied", "referred", "no_votes"):
+            # The panel's own recommendation, kept in the history; a tied vote made none.
+            decision.panel_recommendation = decision.recommendation
+        decision.escalation_outcome = outcome
+        decision.escalation_decided_by = decided_by[:200]
+        decision.escalation_decided_on = decided_on
+        decision.escalation_note = (note or "").strip() or None
+        if outcome != decision.recommendation:
+            decision.recommendation = outcome
+            _sync_tracked_review(decision)
     decision.escalation_resolved_at = when or utcnow()
     Session.commit()
 
 
 def decisions_for(meeting: Meeting) -> list[Decision]:
     return list(Session.scalars(select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)))
+
+
+_METHOD_WORDS = {
+    "consensus": "by consensus",
+    "majority": "by a majority vote",
+    "casting_vote": "on the chair's casting vote after a tied vote",
+    "tied": "after a tied vote",
+    "referred": "after a tied vote the chair referred",
+    "no_votes": "with no votes counted",
+}
+
+
+def how_decided(decision: Decision, partnership: Partnership) -> str:
+    """How the decision was reached, in the words a board chair, a referrer and the minutes
+    read: quorate or not (and what the chair chose), consensus or vote (with the count and
+    who dissented), and any escalation with who decided what and when."""
+    labels = recommendations()
+    meeting = decision.meeting
+    if meeting is not None:
+        panel = meeting_panel(partnership, meeting)
+    else:
+        types = decision.referral.review_types if decision.referral is not None else []
+        panel = next(
+            (p for p in (partnership.panel_for(t) for t in types or []) if p is not None),
+            partnership.default_panel,
+        )
+    parts: list[str] = []
+    where = f"the {panel.name} meeting of {meeting.date.day} {meeting.date:%B %Y}" if meeting else f"the {panel.name}"
+    if meeting is not None and decision.inquorate is None:
+        parts.append(f"The decision was taken at {where}.")
+    elif decision.inquorate:
+        choice = NOT_QUORATE_CHOICES.get(decision.not_quorate_choice or "", "continue")
+        parts.append(
+            f"The decision was taken at {where}, which was not quorate; the chair decided: "
+            f"{choice.lower()}, as the {panel.name}'s terms of reference allow."
+        )
+    elif meeting is not None:
+        parts.append(f"The decision was taken at {where}, which was quorate.")
+    counts = decision.vote_counts or {}
+    if decision.method == "consensus" or not counts:
+        parts.append("The panel agreed by consensus." if decision.method == "consensus" else "")
+    else:
+        tally = "; ".join(f"{labels.get(k, k)}: {n}" for k, n in counts.items())
+        method = _METHOD_WORDS.get(decision.method, decision.method)
+        if decision.method == "referred":
+            parts.append(f"The panel voted ({tally}); {method} the split to {decision.escalated_to}.")
+        else:
+            parts.append(f"The panel decided {method} ({tally}).")
+        # Dissent is from what the panel decided, not from what an escalation later decided.
+        panel_choice = decision.panel_recommendation or decision.recommendation
+        dissenters = sorted({v.agency_id for v in decision.votes if v.choice != panel_choice})
+        if dissenters and decision.method != "tied":
+            names = []
+            for agency_id in dissenters:
+                try:
+                    names.append(partnership.agency(agency_id).name)
+                except KeyError:
+                    names.append(agency_id)
+            parts.append(f"Dissenting: {', '.join(names)}.")
+    if decision.escalated:
+        if decision.escalation_outcome:
+            panel_rec = decision.panel_recommendation
+            if decision.method in ("tied", "referred"):
+                panel_words = " (the panel's vote was tied)"
+            elif panel_rec and panel_rec != decision.escalation_outcome:
+                panel_words = f" (the panel had recommended {labels.get(panel_rec, panel_rec)})"
+            else:
+                panel_words = ""
+            on = decision.escalation_decided_on
+            parts.append(
+                f"The disagreement was escalated to {decision.escalated_to}; "
+                f"{decision.escalation_decided_by} decided {labels.get(decision.escalation_outcome)}"
+                f"{f' on {on.day} {on:%B %Y}' if on else ''}{panel_words}."
+            )
+        else:
+            parts.append(
+                f"The disagreement has been escalated to {decision.escalated_to} for the final "
+                "decision, which is awaited."
+            )
+    return " ".join(p for p in parts if p)

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from partnerships import Partnership
 from storage.db import Session, utcnow
 from storage.models import AgendaItem, Declaration, Meeting, User
 from workflow.meetings.common import MeetingError
-from workflow.meetings.schedule import _ordered, agenda_numbers
+from workflow.meetings.schedule import _ordered, agenda_numbers, meeting_panel
 
 # -- declarations of interest -------------------------------------------------------------------
 
@@ -59,15 +60,41 @@ def declare_interest(meeting: Meeting, user: User, answers: Mapping[str, Any]) -
     return existing
 
 
-def ruling_labels() -> dict[str, str]:
-    from workflow.conflicts import Ruling
+def ruling_labels(partnership: Partnership | None = None, meeting: Meeting | None = None) -> dict[str, str]:
+    """Every ruling's label; for a meeting, only the rulings its panel's conflict rule
+    allows (Telford & Wrekin CSPR Panel: a declared conflict disqualifies the member from
+    the decision, so "no action" is not offered)."""
+    from workflow.conflicts import Ruling, rulings_for
 
-    return {r.value: r.label for r in Ruling}
+    if partnership is None or meeting is None:
+        return {r.value: r.label for r in Ruling}
+    return {r.value: r.label for r in rulings_for(meeting_panel(partnership, meeting))}
 
 
-def rule_on_declaration(declaration: Declaration, ruling: str, note: str | None, ruled_by_id: int | None) -> None:
-    """The chair's decision on how a declared interest is managed (minuted)."""
-    if ruling not in ruling_labels():
+def rule_on_declaration(
+    declaration: Declaration,
+    ruling: str,
+    note: str | None,
+    ruled_by_id: int | None,
+    *,
+    partnership: Partnership | None = None,
+) -> None:
+    """The chair's decision on how a declared interest is managed (minuted).
+
+    Nobody rules on their own declaration (the deputy chair or another member chairs that
+    item); the ruling must be one the panel's conflict rule allows.
+    """
+    if ruled_by_id is not None and ruled_by_id == declaration.user_id:
+        raise MeetingError(
+            "You cannot rule on your own declaration: another member chairs this item and rules on it"
+        )
+    if ruling not in ruling_labels(partnership, declaration.meeting):
+        if partnership is not None and ruling in ruling_labels():
+            panel = meeting_panel(partnership, declaration.meeting)
+            raise MeetingError(
+                f"Under the {panel.name}'s conflict rule a declared conflict disqualifies the "
+                "member from the decision: select how they withdraw"
+            )
         raise MeetingError("Select how the interest is to be managed")
     declaration.ruling = ruling
     declaration.ruling_note = (note or "").strip() or None
@@ -101,7 +128,8 @@ def withdrawn_items(meeting: Meeting, user: User | None) -> set[int]:
 
 
 def withdrawn_from_decision(meeting: Meeting, item: AgendaItem) -> dict[int, str]:
-    """``{user id: name}`` of the people ruled out of the decision on ``item``."""
+    """``{user id: name}`` of the people out of the decision on ``item``: ruled out for a
+    conflict, or with a declared interest the chair has not yet ruled on."""
     from workflow.conflicts import may_vote
 
     rows = Session.scalars(
@@ -109,9 +137,19 @@ def withdrawn_from_decision(meeting: Meeting, item: AgendaItem) -> dict[int, str
     )
     out: dict[int, str] = {}
     for d in rows:
-        if d.ruling and not may_vote(_ruling(d.ruling)):
+        if not may_vote(_ruling(d.ruling), has_interest=d.has_interest):
             out[d.user_id] = d.user.name
     return out
+
+
+def unruled_declarations(meeting: Meeting, item: AgendaItem) -> list[Declaration]:
+    """Declared interests on ``item`` the chair has not ruled on: those members do not take
+    part in the decision until the ruling."""
+    return [
+        d
+        for d in meeting.declarations
+        if d.agenda_item_id == item.id and d.has_interest and not d.ruling
+    ]
 
 
 def declarations_for(meeting: Meeting, user: User | None = None) -> list[Declaration]:

@@ -20,7 +20,7 @@ from workflow.meetings.attendance import (
     attendance_recorded,
     quoracy,
 )
-from workflow.meetings.decisions import decisions_for, recommendations
+from workflow.meetings.decisions import decisions_for, how_decided, recommendations
 from workflow.meetings.declarations import declarations_for, ruling_labels
 from workflow.meetings.ratification import ratifications
 from workflow.meetings.schedule import (
@@ -29,6 +29,8 @@ from workflow.meetings.schedule import (
     _standing_of,
     agenda_numbers,
     deadlines,
+    meeting_panel,
+    same_panel,
 )
 
 # -- documents --------------------------------------------------------------------------------------
@@ -44,8 +46,9 @@ def _short_date(d: date | datetime | None) -> str:
 
 def _common(partnership: Partnership, meeting: Meeting) -> dict[str, Any]:
     start = meeting.start_time
+    panel = meeting_panel(partnership, meeting)
     if start:
-        end = (datetime.combine(meeting.date, start) + timedelta(minutes=partnership.meetings.duration_minutes)).time()
+        end = (datetime.combine(meeting.date, start) + timedelta(minutes=panel.meetings.duration_minutes)).time()
         when = f"{start:%H:%M} to {end:%H:%M}"
     else:
         when = ""
@@ -56,17 +59,21 @@ def _common(partnership: Partnership, meeting: Meeting) -> dict[str, Any]:
             "telephone": "",
             "email": str(partnership.secretariat_email),
         },
-        "panel_name": f"{partnership.short_name} {partnership.screening_body}",
+        "panel_name": f"{partnership.short_name} {panel.name}",
         "meeting": {"date": _long_date(meeting.date), "time": when, "venue": meeting.location or ""},
-        "think_family_statement": THINK_FAMILY,
-        "next_meeting_date": _long_date(_next_meeting(meeting)),
+        "think_family_statement": THINK_FAMILY if panel.meetings.think_family_statement else "",
+        "next_meeting_date": _long_date(_next_meeting(partnership, meeting)),
     }
 
 
-def _next_meeting(meeting: Meeting) -> date | None:
+def _next_meeting(partnership: Partnership, meeting: Meeting) -> date | None:
     return Session.scalar(
         select(Meeting.date)
-        .where(Meeting.date > meeting.date, Meeting.status != "cancelled")
+        .where(
+            Meeting.date > meeting.date,
+            Meeting.status != "cancelled",
+            same_panel(partnership, meeting_panel(partnership, meeting).id),
+        )
         .order_by(Meeting.date)
     )
 
@@ -95,7 +102,7 @@ def agenda_context(partnership: Partnership, meeting: Meeting) -> dict[str, Any]
         "chair_name": chair,
         "items": items,
         "papers_circulated_date": _short_date(meeting.papers_circulated_at)
-        or f"by {_short_date(deadlines(partnership, meeting.date).papers)}",
+        or f"by {_short_date(deadlines(partnership, meeting.date, meeting_panel(partnership, meeting)).papers)}",
     }
 
 
@@ -104,7 +111,7 @@ def quoracy_statement(partnership: Partnership, meeting: Meeting) -> str:
         return "Attendance has not been recorded."
     result = quoracy(partnership, meeting)
     if result.quorate:
-        names = [partnership.agency(a).name for a in result.present_agencies if a in partnership.agency_ids]
+        names = [partnership.organisation(o).name for o in result.present_organisations]
         return "The meeting was quorate" + (f": {', '.join(names)} were represented." if names else ".")
     text = "The meeting was not quorate. " + " ".join(_sentence(r) for r in result.reasons)
     if meeting.not_quorate_choice:
@@ -164,7 +171,7 @@ def minutes_context(partnership: Partnership, meeting: Meeting) -> dict[str, Any
     recs = recommendations()
     decisions = []
     for dec in decisions_for(meeting):
-        vote = {"consensus": "Consensus"}.get(dec.method) or _vote_text(dec)
+        vote = _vote_text(dec, partnership)
         decisions.append(
             {
                 "item": numbers.get(dec.agenda_item_id, ""),
@@ -196,19 +203,13 @@ def minutes_context(partnership: Partnership, meeting: Meeting) -> dict[str, Any
     }
 
 
-def _vote_text(decision: Decision) -> str:
-    counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in (decision.vote_counts or {}).items())
-    method = {
-        "majority": "Vote",
-        "casting_vote": "Vote, decided by the chair's casting vote",
-        "tied": "Vote tied",
-    }.get(decision.method, decision.method.replace("_", " ").capitalize())
-    text = f"{method} ({counts})" if counts else method
-    if decision.escalated:
-        text += f"; escalated to {decision.escalated_to}"
+def _vote_text(decision: Decision, partnership: Partnership) -> str:
+    """How the decision was reached (quorate or not, consensus or vote, escalation), with
+    each dissenting member's rationale."""
+    text = how_decided(decision, partnership)
     dissent = [v for v in decision.votes if v.dissent_rationale]
     if dissent:
-        text += "; dissent: " + "; ".join(f"{v.person}: {v.dissent_rationale}" for v in dissent)
+        text += " Dissent: " + "; ".join(f"{v.person}: {v.dissent_rationale}" for v in dissent)
     return text
 
 

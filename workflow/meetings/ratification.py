@@ -41,9 +41,9 @@ RATIFICATIONS = {"ratified": "Ratified", "changed": "Changed", "referred_back": 
 
 
 def board_for(partnership: Partnership, decision: Decision) -> Any:
-    from workflow.letters import review_type_of
+    from workflow.letters import board_for_review, review_type_of
 
-    return partnership.boards[review_type_of(decision, decision.referral)]
+    return board_for_review(partnership, review_type_of(decision, decision.referral))
 
 
 def ratify(decision: Decision, outcome: str, *, by: str, on: date, note: str | None = None) -> None:

@@ -7,11 +7,13 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from document_templates.contexts import THINK_FAMILY_STATEMENT
 from partnerships import Partnership
+from partnerships.model import Panel
 from storage.db import Session, utcnow
 from storage.models import AgendaItem, Attendance, Meeting, Referral, TrackedReview, User
 from workflow import working_days
@@ -50,6 +52,44 @@ STANDING_ITEMS: tuple[StandingItem, ...] = (
     StandingItem("national_panel", "Learning from the National Panel", "Business unit"),
 )
 _STANDING_BY_TITLE = {s.title: s for s in STANDING_ITEMS}
+# The items that hold what is added to any panel's agenda; a panel whose terms of reference
+# give no standing agenda (every panel but Wolverhampton's One Panel) gets only these.
+_CONTAINERS = ("new_referrals", "case_tracker", "panel_business")
+
+
+def standing_items(panel: Panel | None) -> list[StandingItem]:
+    """The standing agenda of ``panel``: its terms of reference's standing items where it
+    has them (Wolverhampton ToR §9), the Think Family read-out where its document asks the
+    chair for it; otherwise only the headings that hold new referrals, tracked cases and
+    panel business."""
+    settings = panel.meetings if panel else None
+    out: list[StandingItem] = []
+    for item in STANDING_ITEMS:
+        if item.key == "think_family":
+            if settings and settings.think_family_statement:
+                out.append(item)
+        elif (settings and settings.standing_agenda) or item.key in _CONTAINERS:
+            out.append(item)
+    return out
+
+
+def same_panel(partnership: Partnership, panel_id: str | None) -> Any:
+    """A query condition for the meetings of one panel: meetings recorded before panels were
+    named (no panel id) belong to the partnership's first panel."""
+    from sqlalchemy import or_
+
+    first = partnership.default_panel.id
+    if panel_id in (None, first):
+        return or_(Meeting.panel_id.is_(None), Meeting.panel_id == first)
+    return Meeting.panel_id == panel_id
+
+
+def meeting_panel(partnership: Partnership, meeting: Meeting) -> Panel:
+    """The panel that holds the meeting (the partnership's first for older meetings)."""
+    try:
+        return partnership.panel(meeting.panel_id)
+    except KeyError:
+        return partnership.default_panel
 
 MEETING_KINDS = {"ordinary": "Ordinary meeting", "extraordinary": "Extraordinary meeting"}
 # Referrals that may be put on an agenda (DOMAIN §3: received or in screening).
@@ -76,8 +116,8 @@ class Deadlines:
         return today > self.papers
 
 
-def deadlines(partnership: Partnership, meeting_date: date) -> Deadlines:
-    settings = partnership.meetings
+def deadlines(partnership: Partnership, meeting_date: date, panel: Panel | None = None) -> Deadlines:
+    settings = (panel or partnership.default_panel).meetings
     return Deadlines(
         meeting_date=meeting_date,
         agenda_items=meeting_date - timedelta(days=settings.agenda_item_deadline_days),
@@ -92,15 +132,20 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
 
 
 def suggest_dates(
-    partnership: Partnership, *, today: date, last: date | None = None, count: int = 3
+    partnership: Partnership,
+    *,
+    today: date,
+    last: date | None = None,
+    count: int = 3,
+    panel: Panel | None = None,
 ) -> list[date]:
-    """The next ordinary meeting dates from ``partnership.meetings.frequency``.
+    """The next ordinary meeting dates from the panel's ``meetings.frequency``.
 
     Meetings keep the pattern of the last one (e.g. the second Thursday of the month),
     every one, two or three months; a date that is not a working day moves to the next
     working day. A partnership that meets "as needed" gets no suggestions.
     """
-    step = _MONTHS_BETWEEN.get(partnership.meetings.frequency)
+    step = _MONTHS_BETWEEN.get((panel or partnership.default_panel).meetings.frequency)
     if step is None:
         return []
     base = last or today
@@ -118,10 +163,13 @@ def suggest_dates(
     return out
 
 
-def last_meeting_date() -> date | None:
-    return Session.scalar(
-        select(Meeting.date).where(Meeting.status != "cancelled").order_by(Meeting.date.desc())
-    )
+def last_meeting_date(partnership: Partnership | None = None, panel_id: str | None = None) -> date | None:
+    """The date of the last meeting held or planned (of one panel, when given)."""
+    query = select(Meeting.date).where(Meeting.status != "cancelled")
+    if partnership is not None:
+        query = query.where(same_panel(partnership, panel_id))
+    return Session.scalar(query.order_by(Meeting.date.desc()))
+
 
 
 def schedule_meeting(
@@ -131,13 +179,17 @@ def schedule_meeting(
     location: str | None,
     kind: str = "ordinary",
     invitees: Iterable[User] = (),
+    panel: Panel | None = None,
 ) -> Meeting:
-    """A new meeting with the standing agenda, every panel member and the chair invited."""
+    """A new meeting of ``panel`` with its standing agenda and the invitees invited."""
     if kind not in MEETING_KINDS:
         raise MeetingError("Select whether this is an ordinary or an extraordinary meeting")
-    meeting = Meeting(date=when, start_time=start_time, location=location or None, kind=kind)
+    meeting = Meeting(
+        date=when, start_time=start_time, location=location or None, kind=kind,
+        panel_id=panel.id if panel else None,
+    )
     Session.add(meeting)
-    for n, standing in enumerate(STANDING_ITEMS, start=1):
+    for n, standing in enumerate(standing_items(panel), start=1):
         meeting.items.append(
             AgendaItem(position=n, kind="standing", title=standing.title, notes=standing.notes)
         )
@@ -146,15 +198,20 @@ def schedule_meeting(
     return meeting
 
 
-def panel_invitees() -> list[User]:
-    """Everyone invited to an ordinary meeting: active panel members and chairs."""
-    return list(
+def panel_invitees(partnership: Partnership | None = None, panel: Panel | None = None) -> list[User]:
+    """Everyone invited to an ordinary meeting: active panel members and chairs; for a
+    given panel, those whose agency is a member of it (and chairs with no agency)."""
+    users = list(
         Session.scalars(
             select(User)
             .where(User.active.is_(True), User.role.in_(("chair", "panel_member")))
             .order_by(User.role, User.name, User.id)
         )
     )
+    if partnership is None or panel is None:
+        return users
+    members = {a.id for a in partnership.panel_agencies(panel)}
+    return [u for u in users if u.agency_id in members or (u.role == "chair" and not u.agency_id)]
 
 
 def invite(meeting: Meeting, users: Iterable[User]) -> list[Attendance]:
@@ -230,20 +287,51 @@ def ordered_items(meeting: Meeting) -> list[AgendaItem]:
     return _ordered(meeting.items)
 
 
-def referrals_ready_for_agenda() -> list[Referral]:
-    return list(
+def screened_by(partnership: Partnership, panel: Panel, referral: Referral) -> bool:
+    """Whether ``panel`` screens the referral: it screens one of the review types the
+    referral considered, or the referrer was not sure / saw a learning opportunity (any
+    panel may then consider it)."""
+    types = [t for t in (referral.review_types or []) if t in ("sar", "cspr", "dhr")]
+    return not types or any(t in panel.review_types for t in types)
+
+
+def referrals_ready_for_agenda(
+    partnership: Partnership | None = None, panel: Panel | None = None
+) -> list[Referral]:
+    """Referrals waiting for a meeting; for a panel, those it screens."""
+    rows = list(
         Session.scalars(
             select(Referral)
             .where(Referral.status.in_(AGENDA_READY_STATUSES))
             .order_by(Referral.received_at, Referral.id)
         )
     )
+    if partnership is None or panel is None:
+        return rows
+    return [r for r in rows if screened_by(partnership, panel, r)]
 
 
-def add_referral(meeting: Meeting, referral: Referral) -> AgendaItem:
-    """Put a new referral on the agenda; the referral's status becomes "on an agenda"."""
+def add_referral(meeting: Meeting, referral: Referral, partnership: Partnership | None = None) -> AgendaItem:
+    """Put a new referral on the agenda; the referral's status becomes "on an agenda".
+
+    With ``partnership``, the meeting's panel must screen the referral's review type (a
+    DARDR in Telford & Wrekin goes to its Community Safety Partnership, not to a panel)."""
     if referral.status not in AGENDA_READY_STATUSES:
         raise MeetingError(f"Referral {referral.reference} is not waiting for a panel meeting")
+    if partnership is not None:
+        panel = meeting_panel(partnership, meeting)
+        if not screened_by(partnership, panel, referral):
+            types = ", ".join(partnership.review_type_label(t) for t in referral.review_types or [])
+            screens = [partnership.panel_for(t) for t in referral.review_types or []]
+            elsewhere = sorted({p.name for p in screens if p is not None and p.id != panel.id})
+            forwarded = sorted({partnership.forwarded[t].to for t in referral.review_types or [] if t in partnership.forwarded})
+            where = (
+                f"it goes to the {' or '.join(elsewhere)}" if elsewhere
+                else f"it is forwarded to {' and '.join(forwarded)}" if forwarded else "no panel screens it"
+            )
+            raise MeetingError(
+                f"The {panel.name} does not screen referral {referral.reference} ({types}): {where}"
+            )
     received = local_date(referral.received_at)
     if received is not None and meeting.date < received:
         raise MeetingError(
@@ -313,7 +401,7 @@ def circulate_papers(partnership: Partnership, meeting: Meeting, *, now: datetim
     now = now or utcnow()
     meeting.papers_circulated_at = now
     Session.commit()
-    d = deadlines(partnership, meeting.date)
+    d = deadlines(partnership, meeting.date, meeting_panel(partnership, meeting))
     emails: list[str] = []
     for a in meeting.attendees:
         if a.user is not None and a.user.active and a.user.email not in emails:

@@ -200,6 +200,7 @@ TRACKER_COLUMNS: tuple[str, ...] = (
     "Screening returns requested",
     "Decision date",
     "Recommendation",
+    "How decided",
     "Ratification",
     "Ratified by",
     "Ratified on",
@@ -253,6 +254,7 @@ def tracker_table(partnership: Partnership, today: date) -> list[list[Any]]:
                 requested,
                 decision_date(d) if d else None,
                 labels.get(d.recommendation, d.recommendation) if d else None,
+                decision_flags(d, labels) if d else None,
                 (RATIFICATIONS.get(d.ratification or "", "Awaiting the board") if d else None),
                 d.ratified_by if d and d.ratification else None,
                 d.ratified_at if d and d.ratification else None,
@@ -267,6 +269,36 @@ def tracker_table(partnership: Partnership, today: date) -> list[list[Any]]:
             ]
         )
     return out
+
+
+def decision_flags(decision: Any, labels: dict[str, str]) -> str:
+    """What a reader of the tracker must know of how a decision was taken: at an inquorate
+    meeting, and whether a disagreement was escalated and what was decided there."""
+    from workflow.meetings.attendance import NOT_QUORATE_CHOICES
+
+    bits = []
+    if decision.meeting_id is None:
+        bits.append("Decided without a meeting")
+    elif decision.inquorate is None:
+        bits.append("Quoracy not recorded with the decision")
+    elif decision.inquorate:
+        choice = NOT_QUORATE_CHOICES.get(decision.not_quorate_choice or "", "")
+        bits.append(f"Taken when not quorate ({choice.lower()})" if choice else "Taken when not quorate")
+    if decision.escalated:
+        if decision.escalation_outcome:
+            on = decision.escalation_decided_on
+            bits.append(
+                f"Escalated to {decision.escalated_to}; {decision.escalation_decided_by} decided "
+                f"{labels.get(decision.escalation_outcome, decision.escalation_outcome)}"
+                + (f" on {on.day} {on:%B %Y}" if on else "")
+            )
+        else:
+            bits.append(f"Escalated to {decision.escalated_to}: awaiting their decision")
+    if bits:
+        if not decision.escalated:
+            bits.append("by consensus" if decision.method == "consensus" else "by vote")
+        return "; ".join(bits)
+    return "Quorate; by consensus" if decision.method == "consensus" else "Quorate; by vote"
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
