@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.db import Base, utcnow
@@ -93,6 +103,21 @@ class Referral(Base):
     # review by the children's partnership): the outcome the panel received, and when.
     rapid_review_outcome: Mapped[str | None] = mapped_column(Text)
     rapid_review_outcome_on: Mapped[date | None] = mapped_column(Date)
+    # The statutory clocks of a child's case (Working Together to Safeguard Children 2023,
+    # ch. 5): the day the local authority became aware of the serious incident, and the day
+    # each step was done (serious incident notified to the National Panel, rapid review
+    # meeting held, rapid review sent to the National Panel).
+    la_aware_on: Mapped[date | None] = mapped_column(Date)
+    serious_incident_notified_on: Mapped[date | None] = mapped_column(Date)
+    rapid_review_meeting_on: Mapped[date | None] = mapped_column(Date)
+    rapid_review_submitted_on: Mapped[date | None] = mapped_column(Date)
+    # Who referred: "partner" (an address at a partner agency's domain), "volunteer",
+    # "family", "other"; a referral from outside the partner agencies' domains waits for
+    # the business unit to confirm it (who, when).
+    referrer_kind: Mapped[str | None] = mapped_column(String(20))
+    needs_confirmation: Mapped[bool] = mapped_column(default=False, server_default=false())
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     definition_version: Mapped[FormDefinitionVersion] = relationship()
     information_requests: Mapped[list[InformationRequest]] = relationship(
