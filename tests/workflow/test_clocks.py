@@ -372,3 +372,26 @@ def test_the_received_time_does_not_start_any_clock(app) -> None:
     referral.received_at = datetime.combine(date(2023, 12, 22), time(9), tzinfo=UTC)
     Session.commit()
     assert all(c.due_on is None for c in clocks.clocks_for(p, referral))
+
+
+def test_migration_0011_adds_and_removes_the_reminders_table(blank_database) -> None:  # type: ignore[no-untyped-def]
+    """On a fresh database of the backend under test: up to 0010, then 0011, down, up."""
+    from sqlalchemy import inspect
+
+    from storage import migrate
+
+    engine = blank_database
+
+    def tables() -> set[str]:
+        return set(inspect(engine).get_table_names())
+
+    migrate.upgrade(engine, "0010")
+    assert "clock_reminders" not in tables()
+    migrate.upgrade(engine, "0011")
+    assert "clock_reminders" in tables()
+    columns = {c["name"] for c in inspect(engine).get_columns("clock_reminders")}
+    assert columns == {"id", "referral_id", "clock", "state", "due_on", "sent_at"}
+    migrate.downgrade(engine, "0010")
+    assert "clock_reminders" not in tables()
+    migrate.upgrade(engine, "head")
+    assert "clock_reminders" in tables()
