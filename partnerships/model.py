@@ -384,6 +384,13 @@ class TimeLimits(_PerFieldSources):
     agency_link_grace: Annotated[int, Field(ge=0, le=30)] = 5
     # A reminder goes to an agency this many working days before its deadline.
     screening_reminder: Annotated[int, Field(ge=0, le=30)] = 2
+    # The Home Office is told of the decision on a domestic abuse related death, review or
+    # not, within this many working days of the decision. No published document gives a
+    # number: the product's default is a local setting (``source_of`` gives ``local``).
+    home_office_notification: Annotated[int, Field(gt=0, le=60)] = 20
+    # The business unit is reminded of a statutory clock this many working days before it
+    # runs out (and once more when it is overdue).
+    clock_reminder: Annotated[int, Field(ge=0, le=30)] = 2
 
     DEFAULT_SOURCES: ClassVar[dict[str, SourceRef]] = {
         "serious_incident_notification": Source(

@@ -284,18 +284,32 @@ def rule_lines(partnership: Partnership) -> list[RuleLine]:
             )
         )
     limits = p.time_limits
+    screening = "workflow.screening; workflow.working_days"
+    clocks = "workflow.clocks (statutory clocks on the case tracker); workflow.working_days"
+    # (words, what applies the rule); a statutory clock's line names workflow.clocks.
     words = {
-        "screening_return_adult": "agencies return screening information (adults) within {} working days",
-        "screening_return_dhr": "agencies return screening information (domestic abuse related deaths) within {} working days",
-        "rapid_review_return": "agencies return single agency reports for a rapid review within {} working days",
-        "rapid_review_meeting": "the rapid review meeting is held within {} working days",
-        "national_panel_notification": "the rapid review goes to the National Panel within {} working days",
-        "serious_incident_notification": "the local authority notifies the National Panel of a serious incident within {} working days",
-        "agency_link_grace": "an agency's link stays open {} working days after its deadline",
-        "screening_reminder": "agencies are reminded {} working days before their deadline",
+        "screening_return_adult": ("agencies return screening information (adults) within {} working days", screening),
+        "screening_return_dhr": ("agencies return screening information (domestic abuse related deaths) within {} working days", screening),
+        "rapid_review_return": ("agencies return single agency reports for a rapid review within {} working days", screening),
+        "rapid_review_meeting": ("the rapid review meeting is held within {} working days of the local authority becoming aware of the incident", clocks),
+        "national_panel_notification": ("the rapid review goes to the National Panel within {} working days of the local authority becoming aware of the incident, whatever it recommends", clocks),
+        "serious_incident_notification": ("the local authority notifies the National Panel of a serious incident within {} working days of becoming aware of it", clocks),
+        "home_office_notification": (
+            "the Home Office is told of the decision on a "
+            + p.review_label("dhr")
+            + ", review or not, within {} working days of the decision",
+            clocks,
+        ),
+        "agency_link_grace": ("an agency's link stays open {} working days after its deadline", screening),
+        "screening_reminder": ("agencies are reminded {} working days before their deadline", screening),
+        "clock_reminder": ("the business unit is reminded of a statutory clock {} working days before it runs out, and when it is overdue", clocks),
     }
-    for key, text in words.items():
-        if key == "screening_return_dhr" and "dhr" in p.forwarded:
+    for key, (text, applied_by) in words.items():
+        if key in ("screening_return_dhr", "home_office_notification") and "dhr" in p.forwarded:
+            continue
+        # The rapid review meeting has a clock only where the partnership's documents set one
+        # (Telford & Wrekin: 13 working days); Working Together sets no separate limit.
+        if key == "rapid_review_meeting" and key not in limits.model_fields_set:
             continue
         line = text.format(getattr(limits, key))
         out.append(
@@ -303,7 +317,7 @@ def rule_lines(partnership: Partnership) -> list[RuleLine]:
                 "Time limits",
                 line[0].upper() + line[1:],
                 limits.source_of(key),
-                "workflow.screening; workflow.working_days",
+                applied_by,
             )
         )
     return out

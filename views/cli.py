@@ -59,7 +59,8 @@ def register(app: Flask) -> None:
 
     @app.cli.command("send-reminders")
     def send_reminders() -> None:
-        """E-mail agencies whose screening return is nearly due or overdue (once each)."""
+        """E-mail agencies whose screening return is nearly due or overdue, and the business
+        unit when a statutory clock is nearly due or overdue (each once)."""
         from views import mailing
         from views.screening import _agency_link
         from workflow import screening
@@ -75,6 +76,8 @@ def register(app: Flask) -> None:
                 screening.mark_reminded(reminder)
                 sent += 1
         click.echo(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
+        told = send_clock_reminders()
+        click.echo(f"Sent {told} statutory clock reminder{'s' if told != 1 else ''} to the business unit.")
 
     @app.cli.command("purge-drafts")
     def purge_drafts() -> None:
@@ -152,3 +155,27 @@ def register(app: Flask) -> None:
             )
         if failed:
             raise SystemExit(1)
+
+
+def send_clock_reminders() -> int:
+    """E-mail the business unit once for each statutory clock of an open case that is due
+    within ``time_limits.clock_reminder`` working days, and once more when it is overdue;
+    each reminder is kept (``clock_reminders``) and audited. Returns how many were sent."""
+    from storage import audit
+    from views import mailing
+    from workflow import clocks
+
+    partnership = current_app.extensions["partnership"]
+    sent = 0
+    with current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        for reminder in clocks.due_reminders(partnership):
+            mailing.send_clock_reminder(reminder)
+            clocks.mark_reminded(reminder)
+            audit.record(
+                actor="system", action="clock_reminder", object_type="referral",
+                object_id=reminder.referral.id,
+                detail={"clock": reminder.clock.key, "state": reminder.state,
+                        "due_on": reminder.clock.due_on.isoformat()},
+            )
+            sent += 1
+    return sent

@@ -130,3 +130,30 @@ def send_screening_reminder(req, link: str, overdue: bool) -> None:  # type: ign
         subject,
         f"{opening}\n\nTo reply, use this link:\n\n{link}" + _signature(),
     )
+
+
+def send_clock_reminder(reminder) -> None:  # type: ignore[no-untyped-def]
+    """Tell the business unit a statutory clock is about to run out, or has: the reference,
+    the step, its due date and the source of the limit, with a link to the case tracker.
+    No person is named (DOMAIN §9: mail leaves the partnership's systems)."""
+    from partnerships.rules import source_text
+
+    p = current_app.extensions["partnership"]
+    referral, clock = reminder.referral, reminder.clock
+    due = govuk_date(clock.due_on)
+    if reminder.state == "overdue":
+        subject = f"Overdue statutory step: {referral.reference}"
+        opening = f"A statutory step for {referral.reference} was due on {due} and is not recorded as done."
+    else:
+        subject = f"Statutory step due {due}: {referral.reference}"
+        opening = f"A statutory step for {referral.reference} is due on {due}."
+    _send(
+        str(p.secretariat_email),
+        subject,
+        f"{opening}\n\nStep: {clock.title}\n"
+        f"Time limit: {clock.limit_text}\n"
+        f"Source: {source_text(p, clock.source)}\n\n"
+        "When it is done, record the date on the case tracker:\n\n"
+        + _external("meetings.tracker", _anchor=f"referral-{referral.id}")
+        + _signature(),
+    )

@@ -42,6 +42,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 import forms
 from forms.fields import GovDateField
 from notify import Message
+from partnerships.rules import source_text
 from storage.db import Session
 from storage.models import (
     Action,
@@ -57,6 +58,7 @@ from storage.models import (
 from views.access import roles_required
 from views.audit import record
 from views.filters import govuk_date
+from workflow import clocks
 from workflow import meetings as domain
 from workflow.meetings import MeetingError
 from workflow.referrals import STATUSES
@@ -326,6 +328,30 @@ class NotificationForm(FlaskForm):
         ],
     )
     submit = SubmitField("Record the date", widget=GovSubmitInput())
+
+
+class ClockDatesForm(FlaskForm):
+    """The dates of a child's case its statutory clocks run on (``workflow.clocks``); the
+    fields a case's clocks do not use are removed (``_clock_form``)."""
+
+    la_aware_on = GovDateField(
+        "Date the local authority became aware of the incident",
+        description="The statutory clocks start from this day. For example, 27 3 2027",
+        validators=[_real_date("Enter a real date for when the local authority became aware of the incident")],
+    )
+    serious_incident_notified_on = GovDateField(
+        "Date the serious incident was notified to the National Panel",
+        validators=[_real_date("Enter a real date for the notification of the serious incident")],
+    )
+    rapid_review_meeting_on = GovDateField(
+        "Date the rapid review meeting was held",
+        validators=[_real_date("Enter a real date for the rapid review meeting")],
+    )
+    rapid_review_submitted_on = GovDateField(
+        "Date the rapid review was sent to the National Panel",
+        validators=[_real_date("Enter a real date for when the rapid review was sent")],
+    )
+    submit = SubmitField("Save the dates", widget=GovSubmitInput())
 
 
 class EvidenceForm(FlaskForm):
@@ -1025,6 +1051,17 @@ def _notification_form(decision: Decision, key: str, formdata: Any = None) -> No
     )
 
 
+def _clock_form(referral: Referral, fields: list[str], formdata: Any = None) -> ClockDatesForm:
+    """The form for the dates ``fields`` of a child's case (``clocks.date_fields``)."""
+    form = ClockDatesForm(
+        formdata=formdata, prefix=f"c{referral.id}", data={f: getattr(referral, f) for f in fields}
+    )
+    for name in clocks.DATE_WORDS:
+        if name not in fields:
+            del form[name]
+    return form
+
+
 def _evidence_form(action: Action, formdata: Any = None) -> EvidenceForm:
     return EvidenceForm(formdata=formdata, prefix=f"a{action.id}", data={"evidence": action.evidence})
 
@@ -1032,28 +1069,40 @@ def _evidence_form(action: Action, formdata: Any = None) -> EvidenceForm:
 def _tracker_page(failed: tuple[Any, FlaskForm] | None = None, *, audit: bool = False) -> tuple[str, int]:
     """The tracker; ``failed`` is (key, form) of a form on it that did not validate."""
     today = date.today()
-    rows = domain.tracker(today)
+    p = _partnership()
+    rows = domain.tracker(today, p)
     if audit:
         record("view", "case_tracker", detail={"count": len(rows)})
     is_secretariat = current_user.role == Role.SECRETARIAT
     notification_forms: dict[tuple[int, str], NotificationForm] = {}
+    clock_forms: dict[int, ClockDatesForm] = {}
     evidence_forms: dict[int, EvidenceForm] = {}
     if is_secretariat:
         for r in rows:
             for n, _on in r.notifications:
                 notification_forms[(r.decision.id, n.key)] = _notification_form(r.decision, n.key)
+            fields = clocks.date_fields(p, r.referral, r.decision)
+            if fields:
+                clock_forms[r.referral.id] = _clock_form(r.referral, fields)
             for a in r.actions:
                 evidence_forms[a.id] = _evidence_form(a)
         for a in domain.panel_actions():
             evidence_forms[a.id] = _evidence_form(a)
     if failed:
         key, form = failed
-        (notification_forms if isinstance(form, NotificationForm) else evidence_forms)[key] = form
+        if isinstance(form, NotificationForm):
+            notification_forms[key] = form
+        elif isinstance(form, ClockDatesForm):
+            clock_forms[key] = form
+        else:
+            evidence_forms[key] = form
     return render_template(
         "meetings/tracker.html", rows=rows, today=today, statuses=STATUSES,
         recommendations=domain.recommendations(), ratifications=domain.RATIFICATIONS,
         panel_actions=domain.panel_actions(), is_overdue=domain.is_overdue, form=EmptyForm(),
         is_secretariat=is_secretariat, notification_forms=notification_forms,
+        clock_forms=clock_forms, clock_source=lambda c: source_text(p, c.source),
+        overdue_clocks=sum(len(r.overdue_clocks(today)) for r in rows if r.referral.status not in clocks.FINISHED_STATUSES),
         decision_flags=domain.decision_flags,
         evidence_forms=evidence_forms, failed=failed[1] if failed else None,
         error_summary=_date_errors(failed[1]) if failed else None,
@@ -1112,6 +1161,34 @@ def notification(decision_id: int, notice: str) -> str | Response | tuple[str, i
             flash(f"{n.title} for {dec.referral.reference}: sent on {govuk_date(form.on.data)}.", "success")
             return redirect(url_for("meetings.tracker") + f"#referral-{dec.referral_id}")
     return _tracker_page(((dec.id, notice), form))
+
+
+@bp.post("/tracker/referrals/<int:referral_id>/clocks")
+@roles_required(Role.SECRETARIAT)
+def clock_dates(referral_id: int) -> str | Response | tuple[str, int]:
+    """Record the day the local authority became aware of a child's serious incident and
+    the day each statutory step was done (the statutory clocks on the tracker)."""
+    ref = Session.get(Referral, referral_id)
+    if ref is None:
+        _not_found("referral", referral_id)
+    p = _partnership()
+    decision = clocks.latest_decision(ref)
+    fields = clocks.date_fields(p, ref, decision)
+    if not fields:
+        _not_found("referral_clocks", referral_id)
+    form = _clock_form(ref, fields, request.form)
+    if form.validate_on_submit():
+        try:
+            changed = clocks.record_dates(p, ref, {f: form[f].data for f in fields}, decision=decision)
+        except clocks.ClockError as exc:
+            form[exc.field or "la_aware_on"].errors = [str(exc)]
+        else:
+            record("record_clock_dates", "referral", ref.id, detail={"changed": changed})
+            flash(f"Statutory dates saved for {ref.reference}.", "success")
+            return redirect(url_for("meetings.tracker") + f"#referral-{ref.id}")
+    elif form.csrf_token.errors:
+        abort(400)
+    return _tracker_page((ref.id, form))
 
 
 @bp.route("/tracker/reviews/<int:review_id>", methods=["GET", "POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -20,7 +22,7 @@ from storage.models import Referral, Role, User
 from views import mailing
 from views.access import roles_required
 from views.audit import record
-from workflow import referrals
+from workflow import clocks, referrals
 from workflow.referrals import STATUSES, ReferralError
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
@@ -112,8 +114,14 @@ def index() -> str:
         query = query.where(Referral.status == status)
     rows = Session.scalars(query).all()
     record("view", "referral_log", detail={"count": len(rows)})
+    partnership = current_app.extensions["partnership"]
+    today = date.today()
+    without_start = clocks.clocks_without_start(partnership)
     return render_template(
-        "secretariat/index.html", referrals=rows, statuses=STATUSES, status=status
+        "secretariat/index.html", referrals=rows, statuses=STATUSES, status=status,
+        overdue_clocks=clocks.overdue_clocks(partnership, today), today=today,
+        # Each case once: its clocks cannot run until the day they start from is recorded.
+        without_start=list({cc.referral.id: cc.referral for cc in without_start}.values()),
     )
 
 
@@ -123,6 +131,7 @@ def _referral_page(
     info_form: InformationRequestForm | None = None,
     forward_form: ForwardForm | None = None,
     rapid_form: RapidReviewOutcomeForm | None = None,
+    status_form: StatusForm | None = None,
 ) -> str:
     """The referral page; a form that failed is passed in to show its errors."""
     partnership = current_app.extensions["partnership"]
@@ -141,7 +150,7 @@ def _referral_page(
         referral=ref,
         sections=forms.summary(definition, ref.answers),
         info_form=info_form or InformationRequestForm(formdata=None),
-        status_form=_status_form(ref, formdata=None, status=ref.status),
+        status_form=status_form or _status_form(ref, formdata=None, status=ref.status),
         statuses=STATUSES,
         forwarding=forwarding,
         forwarding_source=source_text(partnership, forwarding.source) if forwarding else None,
@@ -235,12 +244,17 @@ def record_rapid_review(referral_id: int) -> str | Response | tuple[str, int]:
 
 @bp.post("/referrals/<int:referral_id>/status")
 @roles_required(Role.SECRETARIAT)
-def update_status(referral_id: int) -> Response:
+def update_status(referral_id: int) -> Response | tuple[str, int]:
     ref = _referral_or_404(referral_id)
     form = _status_form(ref)
     if form.validate_on_submit():
-        ref.status = form.status.data
-        Session.commit()
+        try:
+            referrals.set_status(current_app.extensions["partnership"], ref, form.status.data)
+        except ReferralError as exc:
+            # Closing a case with a statutory step outstanding: the page says which.
+            record("change", "referral", ref.id, outcome="refused", detail={"status": form.status.data})
+            form.status.errors = [str(exc)]
+            return _referral_page(ref, status_form=form), 400
         record("change", "referral", ref.id, detail={"status": ref.status})
         flash(f"Status changed to {STATUSES[ref.status].lower()}.", "success")
     return redirect(url_for("secretariat.referral", referral_id=ref.id))

@@ -10,6 +10,7 @@ from flask import Flask
 
 from storage.db import Session
 from workflow import referrals
+from workflow.working_days import add_working_days
 
 
 def _iso(d: date) -> str:
@@ -149,6 +150,12 @@ def load(app: Flask) -> Iterator[str]:
             snapshot=snapshot,
             referrer_email=answers["referrer_email"],
         )
+        if "cspr" in answers["review_types"]:
+            # The child's case runs its statutory clocks: the local authority became aware
+            # the day after the incident and notified the National Panel within 3 working days.
+            aware = date.fromisoformat(answers["incident_date"]) + timedelta(days=1)
+            referral.la_aware_on = aware
+            referral.serious_incident_notified_on = min(add_working_days(aware, 3), date.today())
         Session.commit()
         yield f"  referral {referral.reference} ({', '.join(answers['review_types'])})"
 

@@ -537,3 +537,28 @@ def record_rapid_review_outcome(
         commit=False,
     )
     Session.commit()
+
+
+# -- status ----------------------------------------------------------------------------------
+
+
+def set_status(partnership: Partnership, referral: Referral, status: str) -> None:
+    """Change a referral's status. A case is not closed while a statutory step is
+    outstanding (``workflow.clocks.outstanding_steps``: the National Panel's and the Home
+    Office's notifications, the rapid review and its clocks): the message names each."""
+    if status not in STATUSES:
+        raise ReferralError(f"'{status}' is not a status", "status")
+    if status == "forwarded" and referral.status != "forwarded":
+        raise ReferralError("Use the forwarding form to forward a referral", "status")
+    if status == "closed" and referral.status != "closed":
+        from workflow.clocks import outstanding_steps
+
+        steps = outstanding_steps(partnership, referral)
+        if steps:
+            raise ReferralError(
+                f"Referral {referral.reference} cannot be closed until each statutory step is "
+                "recorded as done: " + "; ".join(steps),
+                "status",
+            )
+    referral.status = status
+    Session.commit()

@@ -34,6 +34,7 @@ from storage.models import (
     Action,
     AgendaItem,
     AuditEvent,
+    ClockReminder,
     Decision,
     InformationRequest,
     Referral,
@@ -172,6 +173,7 @@ def _delete_referrals(referral_ids: list[int], report: RetentionReport) -> None:
     Session.execute(delete(Action).where(Action.referral_id.in_(referral_ids)))
     Session.execute(delete(Decision).where(Decision.referral_id.in_(referral_ids)))
     Session.execute(delete(InformationRequest).where(InformationRequest.referral_id.in_(referral_ids)))
+    Session.execute(delete(ClockReminder).where(ClockReminder.referral_id.in_(referral_ids)))
     Session.execute(
         update(AgendaItem).where(AgendaItem.referral_id.in_(referral_ids)).values(referral_id=None)
     )

@@ -16,6 +16,7 @@ from storage.models.meetings import (
     VoteRecord,
 )
 from storage.models.referrals import (
+    ClockReminder,
     FormDefinitionVersion,
     InformationRequest,
     ReferenceCounter,
@@ -40,6 +41,7 @@ __all__ = [
     "VirtualRatification",
     "VoteRecord",
     "AuditEvent",
+    "ClockReminder",
     "FormDefinitionVersion",
     "InformationRequest",
     "ReferenceCounter",

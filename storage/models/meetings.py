@@ -145,8 +145,9 @@ class Decision(Base):
     ratified_at: Mapped[date | None] = mapped_column(Date)
     ratification_note: Mapped[str | None] = mapped_column(Text)
     # When the notification went: to the Home Office for any decision on a referral
-    # considered for a DHR (and for a statutory DHR), to the National
-    # Panel (copies to the DfE and Ofsted) for a statutory CSPR. None: not done.
+    # considered for a DHR (and for a statutory DHR), to the National Panel (copies to the
+    # DfE and Ofsted) for any decision on a referral considered for a CSPR (and for a
+    # statutory CSPR). None: not done.
     home_office_notified_on: Mapped[date | None] = mapped_column(Date)
     national_panel_notified_on: Mapped[date | None] = mapped_column(Date)
 

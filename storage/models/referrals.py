@@ -141,3 +141,20 @@ class InformationRequest(Base):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     referral: Mapped[Referral] = relationship(back_populates="information_requests")
+
+
+class ClockReminder(Base):
+    """A reminder the business unit was sent about a statutory clock of a referral
+    (``workflow.clocks``): each clock is reminded at most once in each state ("due_soon",
+    "overdue") for the same due date."""
+
+    __tablename__ = "clock_reminders"
+    __table_args__ = (UniqueConstraint("referral_id", "clock", "state", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    # The clock's key (``workflow.clocks.CLOCKS``) and its state when the reminder went.
+    clock: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -689,7 +689,9 @@ def test_notifications_are_shown_recorded_and_checked_on_the_tracker(app, staff)
     page = client.get("/meetings/tracker").get_data(as_text=True)
     dhr_card, cspr_card, sar_card = (_card(page, refs[d.id]) for d in (dhr, cspr, sar))
     assert "Notification to the Home Office" in dhr_card and "National Child Safeguarding" not in dhr_card
-    assert "Not done" in dhr_card
+    # A statutory clock now: decided 10 March 2026, due 20 working days later (9 April 2026,
+    # after Good Friday 3 and Easter Monday 6 April), and long past.
+    assert "Overdue" in dhr_card and "due on 9 April 2026" in dhr_card
     assert "Notification to the National Child Safeguarding Practice Review Panel (copies to the Department " \
            "for Education and Ofsted)" in cspr_card and "Home Office" not in cspr_card
     assert "Notification to" not in sar_card
@@ -824,11 +826,20 @@ def _expected_rows(app, dhr, undecided):  # type: ignore[no-untyped-def]
             "How decided": "Quorate; by consensus",
             "Ratification": "Ratified", "Ratified by": "+Chair of the CSP", "Ratified on": date(2026, 3, 20),
             "Home Office notification": date(2026, 3, 12), "National Panel notification": "Not needed",
+            # An adult's case: no child's clocks. The Home Office clock runs 20 working days
+            # (a local setting) from the decision on 10 March 2026: 9 April 2026, past Good
+            # Friday (3 April) and Easter Monday (6 April).
+            "Local authority aware of the incident": "Not needed",
+            "Serious incident notification due": "Not needed", "Serious incident notification done": "Not needed",
+            "Rapid review meeting due": "Not needed", "Rapid review meeting done": "Not needed",
+            "Rapid review to the National Panel due": "Not needed",
+            "Rapid review to the National Panel done": "Not needed",
+            "Home Office notification due": date(2026, 4, 9),
             "Reviewer": '=HYPERLINK("http://evil.example","x")', "Commissioned": date(2026, 4, 1),
             "Terms of reference agreed": date(2026, 4, 8), "Draft to panel": None,
             "Final draft back to panel": None, "Signed off": None, "Published": None,
             "Declined by the agency on": None, "Agency's rationale for declining": None,
-            "Open actions": 2, "Overdue actions": 1,
+            "Open actions": 2, "Overdue actions": 1, "Overdue statutory steps": 0,
         },
         undecided.reference: {
             "Reference": undecided.reference, "Received": received(undecided),
@@ -837,10 +848,19 @@ def _expected_rows(app, dhr, undecided):  # type: ignore[no-untyped-def]
             "Recommendation": None, "How decided": None, "Ratification": None, "Ratified by": None,
             "Ratified on": None,
             "Home Office notification": "Not needed", "National Panel notification": "Not needed",
+            # A child's case (considered for a CSPR), undecided: its clocks wait for the day
+            # the local authority became aware; Redbridge sets no rapid review meeting clock.
+            "Local authority aware of the incident": "Not recorded",
+            "Serious incident notification due": "Start date not recorded",
+            "Serious incident notification done": "Not done",
+            "Rapid review meeting due": "Not needed", "Rapid review meeting done": "Not needed",
+            "Rapid review to the National Panel due": "Start date not recorded",
+            "Rapid review to the National Panel done": "Not done",
+            "Home Office notification due": "Not needed",
             "Reviewer": None, "Commissioned": None, "Terms of reference agreed": None, "Draft to panel": None,
             "Final draft back to panel": None, "Signed off": None, "Published": None,
             "Declined by the agency on": None, "Agency's rationale for declining": None,
-            "Open actions": 0, "Overdue actions": 0,
+            "Open actions": 0, "Overdue actions": 0, "Overdue statutory steps": 0,
         },
     }
 

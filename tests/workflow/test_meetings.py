@@ -667,7 +667,7 @@ def test_migration_0007_applies_and_reverts_keeping_the_data(app, blank_database
             ("escalated", Boolean()), ("recorded_at", DateTime(timezone=True)), ("home_office_notified_on", Date()),
         )),
     )
-    # Likewise the referrals table as it is at 0007 (0009 and 0010 added columns).
+    # The referrals table's columns at 0007 (the model's has columns added by 0009 and 0010).
     referrals_0007 = Table(
         "referrals", MetaData(),
         *(Column(name, type_) for name, type_ in (

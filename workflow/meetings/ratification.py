@@ -87,13 +87,19 @@ NOTIFICATIONS: dict[str, Notification] = {
         # The Community Safety Partnership tells the Home Office of its decision on a
         # domestic homicide either way, review or not (DOMAIN.md §1).
         Notification("home_office", "Notification to the Home Office", "home_office_notified_on", "dhr", either_way=True),
-        # The safeguarding partners tell the National Panel of a local CSPR.
+        # The National Panel hears the outcome of every rapid review, whatever it recommends
+        # (Working Together to Safeguard Children 2023, ch. 5; Telford & Wrekin: "the
+        # National Panel will be notified within 15 working days of the outcome of the
+        # Rapid Review"; Wolverhampton: "All decisions related to the commissioning and
+        # publication of LSCPRs will be notified to the national SCPR Panel, the Department
+        # of Education and OFSTED"): any decision on a referral considered for a CSPR.
         Notification(
             "national_panel",
             "Notification to the National Child Safeguarding Practice Review Panel",
             "national_panel_notified_on",
             "cspr",
             ("the Department for Education", "Ofsted"),
+            either_way=True,
         ),
     )
 }
@@ -101,8 +107,10 @@ NOTIFICATIONS: dict[str, Notification] = {
 
 def notifications_for(decision: Decision | None) -> list[Notification]:
     """The notifications ``decision`` needs: one for each statutory review type it recommends
-    that has a notification (the National Panel for a CSPR), and the Home Office's for any
-    decision on a referral considered for a DHR, whatever the outcome."""
+    that has a notification, and, whatever the outcome, the Home Office's for any decision
+    on a referral considered for a DHR and the National Panel's for any decision on a
+    referral considered for a CSPR (the National Panel receives every rapid review, review
+    or not)."""
     from workflow.decision_tools import RECOMMENDATIONS
 
     if decision is None:

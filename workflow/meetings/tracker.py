@@ -3,7 +3,7 @@ stages of tracked reviews, declined reviews, and the tracker as CSV and XLSX."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from partnerships import Partnership
 from storage.db import Session, utcnow
 from storage.models import Action, Decision, Meeting, Referral, TrackedReview
+from workflow.clocks import CLOCKS, Clock, clocks_for
 from workflow.meetings.common import MeetingError
 from workflow.meetings.ratification import (
     RATIFICATIONS,
@@ -32,17 +33,23 @@ class TrackerRow:
     actions: list[Action]
     # (requested, returned) screening requests for the referral
     screening: tuple[int, int] = (0, 0)
+    # The statutory clocks of the case (``workflow.clocks``), when a partnership was given.
+    clocks: list[Clock] = field(default_factory=list)
 
     @property
     def notifications(self) -> list[tuple[Notification, date | None]]:
         return notification_status(self.decision)
 
+    def overdue_clocks(self, today: date) -> list[Clock]:
+        return [c for c in self.clocks if c.overdue(today)]
+
 
 RETURNED_STATUSES = ("returned", "nil_return", "accepted")
 
 
-def tracker(today: date) -> list[TrackerRow]:
-    """Every referral with its latest decision, tracked reviews, actions and screening returns."""
+def tracker(today: date, partnership: Partnership | None = None) -> list[TrackerRow]:
+    """Every referral with its latest decision, tracked reviews, actions and screening
+    returns, and, given the partnership, its statutory clocks."""
     from storage.models import ScreeningRequest
 
     referrals = Session.scalars(select(Referral).order_by(Referral.received_at.desc(), Referral.id.desc())).all()
@@ -64,6 +71,7 @@ def tracker(today: date) -> list[TrackerRow]:
         TrackerRow(
             r, decisions.get(r.id), reviews.get(r.id, []), actions.get(r.id, []),
             tuple(screening.get(r.id, (0, 0))),  # type: ignore[arg-type]
+            clocks_for(partnership, r, decisions.get(r.id)) if partnership is not None else [],
         )
         for r in referrals
     ]
@@ -206,6 +214,9 @@ TRACKER_COLUMNS: tuple[str, ...] = (
     "Ratified on",
     "Home Office notification",
     "National Panel notification",
+    "Local authority aware of the incident",
+    *(f"{kind.short} {end}" for kind in CLOCKS.values() for end in ("due", "done") if kind.key != "home_office"),
+    "Home Office notification due",
     "Reviewer",
     "Commissioned",
     "Terms of reference agreed",
@@ -217,31 +228,49 @@ TRACKER_COLUMNS: tuple[str, ...] = (
     "Agency's rationale for declining",
     "Open actions",
     "Overdue actions",
+    "Overdue statutory steps",
 )
 NOT_NEEDED = "Not needed"
 NOT_DONE = "Not done"
+NO_START = "Start date not recorded"
+NOT_RECORDED = "Not recorded"
 
 
 def tracker_table(partnership: Partnership, today: date) -> list[list[Any]]:
     """One row per referral (``TRACKER_COLUMNS``), values as ``str``, ``int``, ``date`` or None.
 
-    A notification is "Not needed", "Not done" or the date it was sent. Where a referral has
-    more than one tracked review, the latest is shown.
+    A notification is "Not needed", "Not done" or the date it was sent. A statutory clock's
+    due date is "Not needed", "Start date not recorded" or a date; its done date "Not
+    needed", "Not done" or a date. Where a referral has more than one tracked review, the
+    latest is shown.
     """
     from workflow.decision_tools import recommendation_options
     from workflow.referrals import STATUSES
 
     labels = recommendation_options(partnership)
     out: list[list[Any]] = []
-    for row in tracker(today):
+    for row in tracker(today, partnership):
         r, d = row.referral, row.decision
         review = row.reviews[-1] if row.reviews else None
         sent = {n.key: on for n, on in row.notifications}
+        clocks = {c.key: c for c in row.clocks}
 
         def notice(key: str, sent: dict[str, date | None] = sent) -> Any:
             if key not in sent:
                 return NOT_NEEDED
             return sent[key] or NOT_DONE
+
+        def due(key: str, clocks: dict[str, Clock] = clocks) -> Any:
+            if key not in clocks:
+                return NOT_NEEDED
+            return clocks[key].due_on or NO_START
+
+        def done(key: str, clocks: dict[str, Clock] = clocks) -> Any:
+            if key not in clocks:
+                return NOT_NEEDED
+            return clocks[key].done_on or NOT_DONE
+
+        child = any(not CLOCKS[k].on_decision for k in clocks)
 
         requested, returned = row.screening
         out.append(
@@ -260,12 +289,16 @@ def tracker_table(partnership: Partnership, today: date) -> list[list[Any]]:
                 d.ratified_at if d and d.ratification else None,
                 notice("home_office"),
                 notice("national_panel"),
+                (r.la_aware_on or NOT_RECORDED) if child else NOT_NEEDED,
+                *(f(k) for k in CLOCKS if k != "home_office" for f in (due, done)),
+                due("home_office"),
                 review.reviewer if review else None,
                 *((getattr(review, k) if review else None) for k, _ in DATED_STAGES),
                 review.declined_on if review else None,
                 review.declined_rationale if review else None,
                 sum(1 for a in row.actions if a.status == "open"),
                 sum(1 for a in row.actions if is_overdue(a, today)),
+                len(row.overdue_clocks(today)),
             ]
         )
     return out
