@@ -447,8 +447,8 @@ DHR_QUESTIONS: tuple[Question, ...] = (
         "died_by_suicide",
         "Did the person take their own life (suicide)?",
         "Appendix B: a review is also held where the death was a suicide and the "
-        "circumstances give rise to concern. The answer also says whether the review is of a "
-        "homicide or of a death by suicide.",
+        "circumstances give rise to concern. The suggestion then says it is a death by "
+        "suicide, not a homicide.",
         group=_DHR_CRITERIA,
     ),
     Question(

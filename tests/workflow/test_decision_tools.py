@@ -555,3 +555,174 @@ def test_lead_process_rejects_nothing_or_an_unknown_process() -> None:
         lead_process([])
     with pytest.raises(ValueError, match="unknown review process: xyz"):
         lead_process(["sar", "xyz"])
+
+
+# -- which tools the panel sees: the referral's review types and the subject's age ------------
+
+# Born 10 January 2009; incident 12 November 2026: the 17th birthday (10 January 2026) has
+# passed and the 18th (10 January 2027) has not, so 17 at the incident.
+SEVENTEEN = {"subject_date_of_birth": "2009-01-10", "incident_date": "2026-11-12", "subject_died": "yes"}
+
+
+def _referral(review_types: list[str], **answers: object):  # type: ignore[no-untyped-def]
+    from storage.models import Referral
+
+    return Referral(review_types=review_types, answers=dict(answers))
+
+
+def test_a_17_year_old_dardr_referral_ticked_dhr_only_gets_both_tools() -> None:
+    """DOMAIN.md §11: DARDRs (Victims and Prisoners Act 2024) keep the criterion "death of a
+    person aged 16+"; "A 16- or 17-year-old victim is also a child case" (a child: "a person
+    under the age of eighteen", Children Act 1989 s105)."""
+    from workflow.meetings import tool_routing
+
+    routing = tool_routing(_referral(["dhr"], **SEVENTEEN))
+    assert routing.tools == ["dhr", "cspr"]
+    assert routing.age.years == 17 and routing.age.basis == "date of birth"
+    assert routing.added == {
+        "cspr": "Added: the subject was 17 at the incident, a child (Children Act 1989 s105) and old "
+        "enough for a Domestic Abuse Related Death Review (formerly DHR) (Domestic Violence, Crime and "
+        "Victims Act 2004 s9, as amended)."
+    }
+    assert routing.warnings == []
+
+
+@pytest.mark.parametrize("ticked", [["sar"], ["cspr"], ["learning"], ["sar", "dhr"]])
+def test_a_16_or_17_year_old_raises_the_dhr_and_cspr_tools_whatever_was_ticked(ticked: list[str]) -> None:
+    from workflow.meetings import tools_for
+
+    # The age as the referral gives it, no date of birth.
+    referral = _referral(ticked, subject_age=16, incident_date="2026-11-12", subject_died="yes")
+    tools = tools_for(referral)
+    assert {"dhr", "cspr"} <= set(tools)
+    assert ("sar" in tools) == ("sar" in ticked or ticked == ["learning"])
+
+
+def test_a_living_17_year_old_gets_the_cspr_tool_but_no_dardr_which_reviews_a_death() -> None:
+    from workflow.meetings import tool_routing
+
+    routing = tool_routing(_referral(["sar"], **{**SEVENTEEN, "subject_died": "no"}))
+    assert routing.tools == ["sar", "cspr"]
+    assert routing.added["cspr"] == "Added: the subject was 17 at the incident, a child (Children Act 1989 s105)."
+
+
+def test_under_16_adds_the_cspr_tool_and_warns_a_dardr_is_for_16_and_over() -> None:
+    from workflow.meetings import tool_routing
+
+    # Born 1 June 2011; incident 12 November 2026: 15.
+    routing = tool_routing(_referral(["dhr"], subject_date_of_birth="2011-06-01", incident_date="2026-11-12"))
+    assert routing.tools == ["dhr", "cspr"]
+    assert routing.added["cspr"] == "Added: the subject was 15 at the incident, a child (Children Act 1989 s105)."
+    assert routing.warnings == [
+        "The Domestic Abuse Related Death Review (formerly DHR) is for the death of a person aged 16 or "
+        "over (Domestic Violence, Crime and Victims Act 2004 s9, as amended), but the subject was 15 at "
+        "the incident."
+    ]
+
+
+def test_an_adult_with_cspr_ticked_keeps_the_tool_with_a_warning() -> None:
+    from workflow.meetings import tool_routing
+
+    # Born 1 June 2006; incident 12 November 2026: 20.
+    routing = tool_routing(_referral(["cspr"], subject_date_of_birth="2006-06-01", incident_date="2026-11-12"))
+    assert routing.tools == ["cspr"] and routing.added == {}
+    assert routing.warnings == [
+        "A Child Safeguarding Practice Review was ticked, but the subject was 20 at the incident, an adult: "
+        "a Child Safeguarding Practice Review is for a child, under 18 (Children Act 1989 s105)."
+    ]
+
+
+def test_when_the_date_of_birth_and_age_disagree_both_ages_route() -> None:
+    """The date of birth gives 19 at the incident, the referral says 17: the routing takes
+    the stated age into account too (when unsure, more tools, not fewer)."""
+    from workflow.meetings import tool_routing
+
+    # Born 1 June 2007; incident 12 November 2026: 19.
+    routing = tool_routing(
+        _referral(["sar"], subject_date_of_birth="2007-06-01", subject_age=17, incident_date="2026-11-12")
+    )
+    assert routing.tools == ["sar", "dhr", "cspr"]
+    assert routing.warnings == ["The date of birth gives 19 at the incident; the referral says 17."]
+    assert routing.added["dhr"].startswith(
+        "Added: the referral gives the subject's age as 17 (the date of birth gives 19 at the incident)"
+    )
+
+
+def test_no_review_type_ticked_shows_every_tool() -> None:
+    """The referral form's "Not sure": "The panel will consider the case against the criteria
+    for each review"."""
+    from workflow.meetings import tool_routing
+
+    assert tool_routing(_referral(["not_sure"])).tools == list(TOOLS)
+    assert tool_routing(_referral([])).unsure
+    # Ticked with a review type, "not sure" still routes by the type ticked (unchanged).
+    assert tool_routing(_referral(["dhr", "not_sure"])).tools == ["dhr"]
+
+
+def test_an_age_not_known_adds_nothing() -> None:
+    from workflow.meetings import tool_routing
+
+    routing = tool_routing(_referral(["sar"], subject_date_of_birth=None, subject_age=None))
+    assert routing.tools == ["sar"] and routing.added == {} and routing.age.basis == "not known"
+
+
+# -- the lead suggestion from the tools' outcomes and the referral ----------------------------
+
+
+def _outcomes(**outcomes: str) -> dict[str, dict[str, str]]:
+    return {tool_id: {"outcome": o} for tool_id, o in outcomes.items()}
+
+
+DHR_HOMICIDE_BY_PARTNER = {
+    "aged_16_or_over": "yes",
+    "died_by_suicide": "no",
+    "death_from_violence_abuse_or_neglect": "yes",
+    "relative": "no",
+    "intimate_partner": "yes",
+    "same_household": "no",
+}
+
+
+def test_suggested_lead_weighs_the_cspr_outcomes() -> None:
+    from workflow.meetings import suggested_lead
+
+    # Before: only "statutory_*" outcomes counted, so a rapid review never led.
+    assert suggested_lead(_outcomes(sar="discretionary_sar", cspr="rapid_review")) == "cspr"
+    assert suggested_lead(_outcomes(sar="discretionary_sar", cspr="local_cspr")) == "cspr"
+    assert suggested_lead(_outcomes(sar="discretionary_sar", cspr="no_cspr")) == "sar"
+    assert suggested_lead(_outcomes(sar="no_sar", cspr="more_information_needed")) is None
+
+
+def test_suggested_lead_for_a_17_year_old_reads_the_age_and_the_dhr_answers() -> None:
+    from workflow.meetings import lead_suggestion
+    from workflow.subject_age import age_at_incident
+
+    age = age_at_incident(SEVENTEEN)
+    outcomes = _outcomes(dhr="statutory_dhr", cspr="rapid_review")
+    # Killed by a household member who was not a partner: the CSPR leads.
+    household = {**DHR_HOMICIDE_BY_PARTNER, "intimate_partner": "no", "same_household": "yes"}
+    lead = lead_suggestion(outcomes, {"dhr": household}, age)
+    assert lead.process == "cspr" and "The subject was a child" in lead.reason
+    # Killed by a partner: the DARDR leads, with the CSPR's requirements met within it.
+    lead = lead_suggestion(outcomes, {"dhr": DHR_HOMICIDE_BY_PARTNER}, age)
+    assert lead.process == "dhr" and "intimate partner" in lead.reason
+
+
+def test_suggested_lead_knows_suicide_from_homicide() -> None:
+    from workflow.meetings import lead_suggestion
+    from workflow.subject_age import age_at_incident
+
+    adult = age_at_incident({"subject_age": 40})
+    outcomes = _outcomes(sar="statutory_sar", dhr="statutory_dhr")
+    homicide = lead_suggestion(outcomes, {"dhr": DHR_HOMICIDE_BY_PARTNER}, adult)
+    assert homicide.process == "dhr" and homicide.reason.startswith("The death was a homicide")
+    suicide_answers = {
+        **DHR_HOMICIDE_BY_PARTNER,
+        "died_by_suicide": "yes",
+        "death_from_violence_abuse_or_neglect": "no",
+        "suicide_with_concerning_circumstances": "yes",
+    }
+    suicide = lead_suggestion(outcomes, {"dhr": suicide_answers}, adult)
+    assert suicide.process == "sar"
+    assert "death was by suicide, not a homicide" in suicide.reason
+    assert evaluate("dhr", suicide_answers).label.endswith(": death by suicide")
