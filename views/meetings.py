@@ -831,13 +831,16 @@ def decision(meeting_id: int, item_id: int) -> str | Response:
     if item.referral is None:
         _not_found("agenda_item", item_id)
     referral = item.referral
-    tool_ids = domain.tools_for(referral)
+    p = _partnership()
+    # The tools for the review types ticked, and those the subject's age calls for.
+    routing = domain.tool_routing(referral, p)
+    tool_ids = routing.tools
     formdata = request.form if request.method == "POST" else {}
     tool_answers = _tool_answers_from(formdata, tool_ids)
     outcomes = domain.evaluate_tools(tool_answers)
+    lead = domain.lead_suggestion(outcomes, tool_answers, routing.age, p)
     errors: list[dict[str, str]] = []
     values = {k: formdata.get(k, "") for k in ("recommendation", "lead_process", "methodology", "rationale", "how")}
-    p = _partnership()
     try:
         gate = domain.decision_gate(p, m, item, current_user.id)
         blocked = None
@@ -863,7 +866,7 @@ def decision(meeting_id: int, item_id: int) -> str | Response:
             if not errors:
                 dec = domain.record_decision(
                     m, item, tool_answers=tool_answers, recommendation=values["recommendation"],
-                    lead_process=values["lead_process"] or domain.suggested_lead(outcomes),
+                    lead_process=values["lead_process"] or (lead.process if lead else None),
                     methodology=values["methodology"], rationale=values["rationale"], recorded_by_id=current_user.id,
                     partnership=p,
                 )
@@ -883,7 +886,8 @@ def decision(meeting_id: int, item_id: int) -> str | Response:
         "meetings/decision.html", meeting=m, item=item, referral=referral, number=domain.agenda_numbers(m)[item.id],
         panel=domain.meeting_panel(p, m),
         tools=[(t, TOOLS[t], domain.visible_questions(t, tool_answers[t])) for t in tool_ids],
-        tool_answers=tool_answers, outcomes=outcomes, suggested_lead=domain.suggested_lead(outcomes),
+        tool_answers=tool_answers, outcomes=outcomes, routing=routing,
+        suggested_lead=lead.process if lead else None, lead_reason=lead.reason if lead else None,
         recommendations=domain.recommendations(), methodologies=domain.methodology_options(),
         values=values, errors=errors, form=EmptyForm(),
         answer_options=_answer_options(), blocked=blocked, gate=gate,

@@ -10,8 +10,9 @@ with its reasons. The panel decides; the tool only shows how the criteria apply.
   (Redbridge Appendix B, domestic homicide decision support information). The label is
   the partnership's ``review_labels["dhr"]``: the Victims and Prisoners Act 2024 renames
   the review (Domestic Abuse Related Death Review).
-- ``cspr``: Child Safeguarding Practice Review, Working Together to Safeguard Children,
-  chapter 4 (serious child safeguarding cases, rapid review, local review).
+- ``cspr``: Child Safeguarding Practice Review, Working Together to Safeguard Children
+  (serious child safeguarding cases, rapid review, and the four considerations for a local
+  review in the 2023 edition's chapter 5; the seeds cite the 2018 edition's chapter 4).
 
 An answer of "unknown" (or no answer) to a criterion on which the outcome depends gives
 the outcome ``more_information_needed``: ``missing`` lists the shown questions not yet
@@ -141,6 +142,8 @@ class Verdict:
     unresolved: list[str] = field(default_factory=list)
     legal_basis: str | None = None
     subsection: str | None = None
+    # Said after the outcome's label, e.g. "death by suicide" for a DHR of a suicide.
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,7 @@ class DecisionOutcome:
     ``subsection``: the provision applied, e.g. "s44(2)" (Care Act 2014) or "s9(1)"
     (Domestic Violence, Crime and Victims Act 2004); ``legal_basis`` cites it in full.
     ``recommendation``: the panel's matching option in ``RECOMMENDATIONS``, if any.
+    ``note``: what the label adds to the outcome's own, e.g. "death by suicide".
     """
 
     outcome: str
@@ -182,6 +186,7 @@ class DecisionOutcome:
     legal_basis: str | None = None
     subsection: str | None = None
     recommendation: str | None = None
+    note: str | None = None
 
 
 # Three-valued answers: True (yes), False (no), None (not known or not answered), each with
@@ -416,6 +421,14 @@ def _sar_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict:
 
 _DHR_CRITERIA = "Criteria (Domestic Violence, Crime and Victims Act 2004 s9)"
 _DHR_RELATIONSHIP = "The relationship"
+# Asked only for a suicide whose death is not already found to have resulted from violence,
+# abuse or neglect: Appendix B, "A DHR should also be conducted where the death occurred due
+# to the victim taking their own life (suicide) and the circumstances surrounding the death
+# give rise to concern".
+_SUICIDE_CIRCUMSTANCES_SHOWN = all_of(
+    answer_is("died_by_suicide", "yes"),
+    Not(answer_is("death_from_violence_abuse_or_neglect", "yes")),
+)
 _RELATIONSHIP_SHOWN = any_of(
     answer_is("death_from_violence_abuse_or_neglect", "yes"),
     answer_is("suicide_with_concerning_circumstances", "yes"),
@@ -426,7 +439,16 @@ DHR_QUESTIONS: tuple[Question, ...] = (
     Question(
         "aged_16_or_over",
         "Was the person who died aged 16 or over?",
-        "For the death of a child under 16, consider a Child Safeguarding Practice Review.",
+        "For the death of a child under 16, consider a Child Safeguarding Practice Review. A "
+        "16- or 17-year-old is also a child: consider both.",
+        group=_DHR_CRITERIA,
+    ),
+    Question(
+        "died_by_suicide",
+        "Did the person take their own life (suicide)?",
+        "Appendix B: a review is also held where the death was a suicide and the "
+        "circumstances give rise to concern. The suggestion then says it is a death by "
+        "suicide, not a homicide.",
         group=_DHR_CRITERIA,
     ),
     Question(
@@ -443,7 +465,7 @@ DHR_QUESTIONS: tuple[Question, ...] = (
         "example coercive controlling behaviour in the relationship?",
         "Appendix B: a review should also be held where the death was a suicide and the "
         "circumstances give rise to concern.",
-        shown_if=Not(answer_is("death_from_violence_abuse_or_neglect", "yes")),
+        shown_if=_SUICIDE_CIRCUMSTANCES_SHOWN,
         group=_DHR_CRITERIA,
     ),
     Question(
@@ -474,29 +496,55 @@ _RELATIONSHIPS = {
     "same_household": "a member of the same household",
 }
 
+DEATH_BY_SUICIDE = "death by suicide"
+
+
+def dhr_death(answers: Mapping[str, Any]) -> str | None:
+    """How the person died, from the DHR tool's answers: "suicide" (they took their own
+    life), "homicide" (not a suicide, and the death resulted from violence, abuse or
+    neglect) or ``None`` (not known yet)."""
+    shown = shown_answers("dhr", answers)
+    if shown.get("died_by_suicide") == "yes":
+        return "suicide"
+    if shown.get("died_by_suicide") == "no" and (
+        shown.get("death_from_violence_abuse_or_neglect") == "yes"
+    ):
+        return "homicide"
+    return None
+
 
 def _dhr_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict:
-    """Domestic Violence, Crime and Victims Act 2004 s9(1), with Appendix B on suicide."""
+    """Domestic Violence, Crime and Victims Act 2004 s9(1), with Appendix B on suicide.
+
+    The death qualifies when it resulted (or appears to have resulted) from violence, abuse
+    or neglect, or when the person took their own life in circumstances that give rise to
+    concern. Whether it was a suicide does not change whether a review is held, only what
+    the review is of: the outcome's label then says "death by suicide".
+    """
     label = _review_label(partnership, "dhr")
     age = _q(a, "aged_16_or_over")
+    suicide = _q(a, "died_by_suicide")
     death = _q(a, "death_from_violence_abuse_or_neglect")
-    suicide = _q(a, "suicide_with_concerning_circumstances")
+    concerning = _q(a, "suicide_with_concerning_circumstances")
     relations = {qid: _q(a, qid) for qid in _RELATIONSHIPS}
-    how = _or(death, suicide)
+    how = _or(death, _and(suicide, concerning))
     related = _or(*relations.values())
     met = _and(age, how, related)
     basis = "Domestic Violence, Crime and Victims Act 2004 s9(1)"
+    note = DEATH_BY_SUICIDE if suicide[0] is True else None
 
     if met[0] is True:
         reasons = ["The person who died was aged 16 or over."]
         if death[0] is True:
+            if suicide[0] is True:
+                reasons.append("The person took their own life (a death by suicide, not a homicide).")
             reasons.append(
                 "The death has, or appears to have, resulted from violence, abuse or neglect."
             )
         else:
             reasons.append(
                 "The person took their own life and the circumstances give rise to concern "
-                "(Appendix B)."
+                "(Appendix B): a death by suicide, not a homicide."
             )
         who = [text for qid, text in _RELATIONSHIPS.items() if relations[qid][0] is True]
         reasons.append(f"The person concerned was {' and '.join(who)} of the person who died.")
@@ -508,7 +556,7 @@ def _dhr_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict:
             "The Community Safety Partnership commissions the review and informs the Home "
             "Office of its decision."
         )
-        return Verdict("statutory_dhr", reasons, legal_basis=basis, subsection="s9(1)")
+        return Verdict("statutory_dhr", reasons, legal_basis=basis, subsection="s9(1)", note=note)
 
     if met[0] is None:
         return Verdict(
@@ -524,10 +572,16 @@ def _dhr_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict:
             f"16 or over ({basis}). Consider a Child Safeguarding Practice Review."
         )
     if how[0] is False:
-        reasons.append(
-            "The death did not result from violence, abuse or neglect, and was not a suicide "
-            "in circumstances that give rise to concern."
-        )
+        if suicide[0] is True:
+            reasons.append(
+                "The person took their own life, but the death did not result from violence, "
+                "abuse or neglect and the circumstances do not give rise to concern."
+            )
+        else:
+            reasons.append(
+                "The death did not result from violence, abuse or neglect, and was not a "
+                "suicide in circumstances that give rise to concern."
+            )
     if related[0] is False:
         reasons.append(
             "The person concerned was not a relative, a current or former intimate partner, "
@@ -543,7 +597,11 @@ def _dhr_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict:
 # -- CSPR: Working Together to Safeguard Children, chapter 4 -----------------------------------
 
 _CSPR_SERIOUS = "Serious child safeguarding case (notifiable incident)"
-_CSPR_LOCAL = "Local review considerations (answered from the rapid review)"
+_CSPR_LOCAL = (
+    "Local review considerations (Working Together to Safeguard Children 2023, chapter 5; "
+    "answered from the rapid review)"
+)
+WORKING_TOGETHER_LOCAL = "Working Together to Safeguard Children 2023, chapter 5"
 _NOTIFIABLE = all_of(
     answer_is("abuse_or_neglect_known_or_suspected", "yes"),
     answer_is("child_died_or_seriously_harmed", "yes"),
@@ -560,42 +618,62 @@ CSPR_QUESTIONS: tuple[Question, ...] = (
         "Has the child died or been seriously harmed?",
         group=_CSPR_SERIOUS,
     ),
+    # The four things the safeguarding partners consider in deciding on a local review, in
+    # Working Together to Safeguard Children 2023, chapter 5 (its words).
     Question(
         "highlights_improvements",
         "Does the case highlight, or may it highlight, improvements needed to safeguard and "
-        "promote the welfare of children?",
-        "Including where those improvements have been identified before.",
+        "promote the welfare of children, including where those improvements have been "
+        "previously identified?",
+        WORKING_TOGETHER_LOCAL + ".",
         shown_if=_NOTIFIABLE,
         group=_CSPR_LOCAL,
     ),
     Question(
         "recurring_themes",
-        "Does the case highlight, or may it highlight, recurrent themes in safeguarding and "
-        "promoting the welfare of children?",
+        "Does the case highlight recurrent themes in the safeguarding and promotion of the "
+        "welfare of children?",
+        WORKING_TOGETHER_LOCAL + ".",
         shown_if=_NOTIFIABLE,
         group=_CSPR_LOCAL,
     ),
     Question(
         "concerns_agencies_working_together",
-        "Does the case highlight, or may it highlight, concerns about two or more agencies "
+        "Does the case highlight concerns regarding two or more organisations or agencies "
         "working together effectively to safeguard and promote the welfare of children?",
+        WORKING_TOGETHER_LOCAL + ".",
+        shown_if=_NOTIFIABLE,
+        group=_CSPR_LOCAL,
+    ),
+    Question(
+        "national_panel_concluded_local_review",
+        "Is the case one which the Child Safeguarding Practice Review Panel have considered "
+        "and concluded a local review may be more appropriate?",
+        WORKING_TOGETHER_LOCAL + ": the National Panel may decide a local review is more "
+        "appropriate than a national one.",
         shown_if=_NOTIFIABLE,
         group=_CSPR_LOCAL,
     ),
 )
 
 _CSPR_GROUNDS = {
-    "highlights_improvements": "The case highlights, or may highlight, improvements needed to "
-    "safeguard and promote the welfare of children.",
-    "recurring_themes": "The case highlights, or may highlight, recurrent themes.",
-    "concerns_agencies_working_together": "The case highlights, or may highlight, concerns about "
-    "agencies working together effectively.",
+    "highlights_improvements": "The case highlights or may highlight improvements needed to "
+    "safeguard and promote the welfare of children, including where those improvements have "
+    "been previously identified.",
+    "recurring_themes": "The case highlights recurrent themes in the safeguarding and "
+    "promotion of the welfare of children.",
+    "concerns_agencies_working_together": "The case highlights concerns regarding two or more "
+    "organisations or agencies working together effectively to safeguard and promote the "
+    "welfare of children.",
+    "national_panel_concluded_local_review": "The Child Safeguarding Practice Review Panel have "
+    "considered the case and concluded a local review may be more appropriate.",
 }
 
 
 def _cspr_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict:
-    """Working Together to Safeguard Children, chapter 4: notifiable incident, rapid review,
-    and the considerations for a local child safeguarding practice review.
+    """Working Together to Safeguard Children (2018 chapter 4; 2023 chapter 5): notifiable
+    incident, rapid review, and the four considerations for a local child safeguarding
+    practice review; any one of them applying suggests a local review.
 
     The local review considerations are answered from the rapid review: until they are, the
     suggestion is the rapid review, not "more information needed".
@@ -636,7 +714,10 @@ def _cspr_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict
             "local_cspr",
             [notifiable]
             + [_CSPR_GROUNDS[qid] for qid, (v, _) in grounds.items() if v is True]
-            + [f"A local {label} is recommended to the safeguarding partners."],
+            + [
+                f"A local {label} is recommended to the safeguarding partners "
+                f"({WORKING_TOGETHER_LOCAL})."
+            ],
             legal_basis=basis,
         )
     if local[0] is False:
@@ -644,7 +725,8 @@ def _cspr_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict
             "no_cspr",
             [
                 notifiable,
-                "None of the considerations for a local review applies.",
+                "None of the four considerations for a local review applies "
+                f"({WORKING_TOGETHER_LOCAL}).",
                 "The panel considers how any learning is taken forward (Appendix D).",
             ],
             legal_basis=basis,
@@ -654,7 +736,9 @@ def _cspr_rule(a: Mapping[str, str], partnership: Partnership | None) -> Verdict
         [
             notifiable,
             "Whether to recommend a local review is answered from the rapid review "
-            "(improvements needed, recurrent themes, agencies working together).",
+            "(improvements needed, recurrent themes, organisations or agencies working "
+            "together, or the Child Safeguarding Practice Review Panel concluding a local "
+            f"review may be more appropriate: {WORKING_TOGETHER_LOCAL}).",
         ],
         legal_basis=basis,
     )
@@ -762,13 +846,15 @@ def evaluate(
     labels = outcome_labels(partnership)
 
     if verdict.outcome != MORE_INFORMATION:
+        label = labels[verdict.outcome]
         return DecisionOutcome(
             outcome=verdict.outcome,
-            label=labels[verdict.outcome],
+            label=f"{label}: {verdict.note}" if verdict.note else label,
             reasons=list(verdict.reasons),
             legal_basis=verdict.legal_basis,
             subsection=verdict.subsection,
             recommendation=OUTCOME_RECOMMENDATIONS.get(verdict.outcome),
+            note=verdict.note,
         )
 
     unresolved = [qid for qid in visible if qid in set(verdict.unresolved)]
@@ -873,7 +959,9 @@ def recommendation_options(partnership: Partnership | None = None) -> dict[str, 
 # -- which process leads ---------------------------------------------------------------------
 
 # Review type and whether statutory, for each name a caller may give: a tool id, a tool
-# outcome or a recommendation id.
+# outcome or a recommendation id. A rapid review is the statutory CSPR process (Children Act
+# 2004 s16C; Working Together to Safeguard Children 2023, chapter 5) even before a local
+# review is decided on.
 _PROCESS: dict[str, tuple[str | None, bool]] = {
     "sar": ("sar", True),
     "statutory_sar": ("sar", True),
@@ -895,26 +983,52 @@ _NON_STATUTORY_ORDER = (
     "no_further_action",
 )
 
+LEAD_SOURCE = (
+    "Redbridge One Panel guidance, \"One Panel Decision Making\": the panel looks at where a "
+    "case may meet statutory requirements for all three types of review and agrees \"if they "
+    "meet more than one which process may take the lead\"."
+)
 
-def lead_process(
+
+@dataclass(frozen=True)
+class LeadSuggestion:
+    """The process suggested to lead (as the caller named it) and why, in a sentence or two."""
+
+    process: str
+    reason: str
+
+
+def suggest_lead(
     applicable: Iterable[str],
     *,
-    homicide: bool = True,
+    homicide: bool | None = None,
     subject_is_child: bool | None = None,
-) -> str:
-    """Suggest which process leads when a case meets the criteria for more than one review.
+    intimate_partner: bool = False,
+    partnership: Partnership | None = None,
+) -> LeadSuggestion:
+    """Suggest which process leads when a case meets the criteria for more than one review,
+    and say why.
 
-    Redbridge One Panel guidance, "One Panel Decision Making": the panel looks at
-    whether a case meets the criteria for all three types of review and, if more than
-    one, agrees which process takes the lead. The suggestion, which the panel may override:
+    Redbridge One Panel guidance, "One Panel Decision Making": the panel looks at where a
+    case may meet statutory requirements for all three types of review and agrees "if they
+    meet more than one which process may take the lead". The documents give no order, so
+    the order below is this software's suggestion (a local setting, which the panel may
+    override); one process leads and the other reviews' requirements are met within it:
 
-    1. A statutory review leads over a non-statutory one.
-    2. Among statutory reviews: the DHR leads where the death was a homicide (the Home
-       Office oversees DHRs; pass ``homicide=False`` for a suicide, where it does not);
-       otherwise the CSPR leads (the subject is a child: its rapid review timescales run
-       from the notification), unless ``subject_is_child`` is False; otherwise the SAR;
-       a DHR for a suicide leads only when neither of the others applies.
-    3. Among the others: discretionary SAR, then learning lessons review, then single
+    1. A statutory review leads over a non-statutory one: a Safeguarding Adults Review under
+       Care Act 2014 s44(1), a DARDR under Domestic Violence, Crime and Victims Act 2004 s9,
+       a CSPR's rapid review or local review (Children Act 2004 s16C; Working Together to
+       Safeguard Children 2023, chapter 5) all lead over a discretionary SAR (s44(4)).
+    2. The subject was a child (under 18, Children Act 1989 s105; a 16- or 17-year-old
+       victim is also a child case, DOMAIN.md §11): the CSPR leads (its rapid review reaches
+       the National Panel within 15 working days), unless a DARDR also applies and the
+       person concerned was a current or former intimate partner (``intimate_partner``):
+       then the death is domestic abuse between partners, the DARDR's subject, and it leads.
+    3. Otherwise, where the death was a homicide (``homicide`` True, or not known: None) the
+       DARDR leads; where it was a suicide (``homicide=False``) the DARDR leads only when
+       neither the CSPR nor the SAR applies. Then the CSPR leads over the SAR, unless the
+       subject is known to be an adult (``subject_is_child=False``).
+    4. Among the non-statutory: discretionary SAR, then learning lessons review, then single
        agency review, then no further action.
 
     ``applicable`` may hold tool ids ("sar", "cspr", "dhr"), tool outcomes or
@@ -927,19 +1041,86 @@ def lead_process(
     if unknown:
         raise ValueError(f"unknown review process: {', '.join(unknown)}")
 
+    def label(review_type: str) -> str:
+        return _review_label(partnership, review_type)
+
     statutory = {_PROCESS[i][0]: i for i in items if _PROCESS[i][1]}
+    parts: list[str] = []
+    if statutory and len(statutory) < len(items):
+        parts.append("A statutory review leads over a non-statutory one.")
+    if len(statutory) == 1:
+        [(review_type, item)] = statutory.items()
+        parts.append(f"The {label(str(review_type))} is the only statutory review that applies.")
+        return LeadSuggestion(item, " ".join(parts))
     if statutory:
-        order = ["dhr", "cspr", "sar"] if homicide else ["cspr", "sar", "dhr"]
+        dhr, cspr, sar = label("dhr"), label("cspr"), label("sar")
+        if subject_is_child and "cspr" in statutory:
+            if "dhr" in statutory and intimate_partner:
+                parts.append(
+                    "The subject was a child of 16 or 17 and the person concerned was a current "
+                    f"or former intimate partner: the {dhr} leads, and the {cspr}'s "
+                    "requirements (the rapid review, the National Panel) are met within it."
+                )
+                return LeadSuggestion(statutory["dhr"], " ".join(parts))
+            parts.append(
+                f"The subject was a child (under 18, Children Act 1989 s105): the {cspr} leads "
+                "(its rapid review reaches the National Panel within 15 working days), and the "
+                "other reviews' requirements are met within it."
+            )
+            return LeadSuggestion(statutory["cspr"], " ".join(parts))
+        order = ["dhr", "cspr", "sar"] if homicide is not False else ["cspr", "sar", "dhr"]
         if subject_is_child is False:
             order.remove("cspr")
             order.insert(order.index("sar") + 1, "cspr")
-        for review_type in order:
-            if review_type in statutory:
-                return statutory[review_type]
+        lead = next(rt for rt in order if rt in statutory)
+        if lead == "dhr":
+            parts.append(
+                f"The death was a homicide, not a suicide: the {dhr} leads."
+                if homicide
+                else f"The {dhr} leads where the death was a homicide; whether it was a "
+                "suicide is not yet known."
+            )
+        elif "dhr" in statutory:
+            parts.append(
+                f"The death was by suicide, not a homicide: the {label(lead)} leads, and the "
+                f"{dhr}'s requirements are met within it."
+            )
+        elif lead == "sar":
+            parts.append(f"The subject was an adult: the {sar} leads over the {cspr}.")
+        else:
+            parts.append(
+                f"The {cspr} leads over the {sar}: a child's review, with the rapid review's "
+                "time limits."
+            )
+        return LeadSuggestion(statutory[lead], " ".join(parts))
     for rid in _NON_STATUTORY_ORDER:
         if rid in items:
-            return rid
-    return items[0]
+            return LeadSuggestion(
+                rid,
+                "No statutory review applies: "
+                + (
+                    f"the discretionary {label('sar')} leads."
+                    if rid == "discretionary_sar"
+                    else "the fullest of the other options leads."
+                ),
+            )
+    return LeadSuggestion(items[0], "")
+
+
+def lead_process(
+    applicable: Iterable[str],
+    *,
+    homicide: bool | None = None,
+    subject_is_child: bool | None = None,
+    intimate_partner: bool = False,
+) -> str:
+    """Which process leads (``suggest_lead``, which says why): the name as given."""
+    return suggest_lead(
+        applicable,
+        homicide=homicide,
+        subject_is_child=subject_is_child,
+        intimate_partner=intimate_partner,
+    ).process
 
 
 def _check_tools() -> None:

@@ -343,6 +343,65 @@ def test_decision_with_sar_tool_answers_suggests_a_statutory_sar(app, staff) -> 
     assert Session.get(Referral, review.referral_id).reference in tracker and "Awaiting the board" in tracker
 
 
+def test_a_17_year_old_dardr_referral_ticked_dhr_only_shows_both_tools(app, staff) -> None:  # type: ignore[no-untyped-def]
+    """DOMAIN.md §11: DHRs are now Domestic Abuse Related Death Reviews, for the "death of a
+    person aged 16+"; "A 16- or 17-year-old victim is also a child case". The referrer ticked
+    the DHR only; the decision page shows the CSPR tool too and says why, and for a child
+    killed by a household member (not a partner) suggests the CSPR leads (Redbridge: the
+    panel agrees "if they meet more than one which process may take the lead")."""
+    # Born 10 January 2009; killed 12 November 2026: 17 (the 18th birthday is 10 January 2027).
+    referral = make_referral(app, 2, review_types=["dhr"], subject_date_of_birth="2009-01-10",
+                             subject_age=17, incident_date="2026-11-12", subject_died="yes")
+    meeting = make_quorate(app.extensions["partnership"], _meeting(app))
+    item = meetings.add_referral(meeting, referral)
+    chair = _client(app, staff["chair"])
+    url = f"/meetings/{meeting.id}/items/{item.id}/decision"
+    page = chair.get(url).get_data(as_text=True)
+    assert "Domestic Abuse Related Death Review (formerly DHR) decision tool" in page
+    assert "Child Safeguarding Practice Review decision tool" in page
+    assert "Safeguarding Adults Review decision tool" not in page
+    assert "The subject’s age: 17 at the incident (from the date of birth)." in page
+    assert (
+        "Added: the subject was 17 at the incident, a child (Children Act 1989 s105) and old enough for a "
+        "Domestic Abuse Related Death Review (formerly DHR) (Domestic Violence, Crime and Victims Act 2004 "
+        "s9, as amended)." in page
+    )
+    assert "govuk-warning-text" not in page
+    # Both tools must be answered before the decision is recorded.
+    page = chair.post(url, {"recommendation": "statutory_cspr", "how": "consensus", "rationale": "Both."},
+                      status=400).get_data(as_text=True)
+    assert 'href="#dhr-aged_16_or_over"' in page and 'href="#cspr-abuse_or_neglect_known_or_suspected"' in page
+    answers = {
+        "dhr-aged_16_or_over": "yes", "dhr-died_by_suicide": "no", "dhr-death_from_violence_abuse_or_neglect": "yes",
+        "dhr-relative": "yes", "dhr-intimate_partner": "no", "dhr-same_household": "yes",
+        "cspr-abuse_or_neglect_known_or_suspected": "yes", "cspr-child_died_or_seriously_harmed": "yes",
+    }
+    page = chair.post(url, {**answers, "action": "update"}, status=200).get_data(as_text=True)
+    assert "The tool suggests: Statutory Domestic Abuse Related Death Review (formerly DHR)" in page
+    assert "The tool suggests: Notifiable incident: a rapid review is needed" in page
+    assert "Suggested: Child Safeguarding Practice Review" in page
+    assert "The subject was a child (under 18, Children Act 1989 s105): the Child Safeguarding" in page
+    chair.post(url, {**answers, "recommendation": "statutory_cspr", "how": "consensus",
+                     "rationale": "A child killed by a relative: both reviews, the CSPR leading."})
+    decision = Session.query(Decision).one()
+    assert set(decision.tool_outcomes) == {"dhr", "cspr"}
+    assert decision.tool_outcomes["dhr"]["outcome"] == "statutory_dhr"
+    assert decision.lead_process == "cspr"
+
+
+def test_decision_page_warns_when_the_date_of_birth_and_age_disagree(app, staff) -> None:  # type: ignore[no-untyped-def]
+    # Demo referral 0: born 14 February 1948, incident 2 November 2026: 78; the referral says 70.
+    referral = make_referral(app, 0, subject_age=70)
+    meeting = make_quorate(app.extensions["partnership"], _meeting(app))
+    item = meetings.add_referral(meeting, referral)
+    page = _client(app, staff["chair"]).get(f"/meetings/{meeting.id}/items/{item.id}/decision").get_data(as_text=True)
+    assert "The subject’s age: 78 at the incident (from the date of birth)." in page
+    assert "govuk-warning-text" in page
+    assert "The date of birth gives 78 at the incident; the referral says 70." in page
+    assert "Safeguarding Adults Review decision tool" in page
+    assert "Child Safeguarding Practice Review decision tool" not in page
+
+
 def test_vote_leaves_out_a_withdrawn_member(app, staff) -> None:  # type: ignore[no-untyped-def]
     """The police member withdrew for a conflict and is not offered a vote; the council votes
     once, whichever of its services attend. The vote is 2 to 1, and Redbridge's One Panel

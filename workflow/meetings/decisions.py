@@ -30,16 +30,108 @@ from workflow.meetings.attendance import NOT_QUORATE_CHOICES, not_quorate_option
 from workflow.meetings.common import MeetingError
 from workflow.meetings.declarations import withdrawn_from_decision
 from workflow.meetings.schedule import meeting_panel
+from workflow.subject_age import CHILD_UNDER, DARDR_FROM, SubjectAge, age_at_incident
 
 # -- decisions ------------------------------------------------------------------------------------
 
 
-def tools_for(referral: Referral) -> list[str]:
-    """The decision tools for the review types the referral considered (all when unsure)."""
-    from workflow.decision_tools import TOOLS
+@dataclass(frozen=True)
+class ToolRouting:
+    """Which decision tools the panel sees for a referral, and why.
 
-    wanted = [t for t in (referral.review_types or []) if t in TOOLS]
-    return wanted or list(TOOLS)
+    ``tools``: tool ids in the tools' order; ``age``: the subject's age at the incident
+    (``workflow.subject_age``); ``added``: {tool id: why it was added to those the referrer
+    ticked}; ``warnings``: the age's warnings and any about the tools ticked.
+    """
+
+    tools: list[str]
+    age: SubjectAge
+    added: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    unsure: bool = False
+
+
+# Citations for the age thresholds (DOMAIN.md §11: "A 16- or 17-year-old victim is also a
+# child case").
+CHILD_LAW = "Children Act 1989 s105"
+DARDR_LAW = "Domestic Violence, Crime and Victims Act 2004 s9, as amended"
+
+
+def tool_routing(
+    referral: Referral, partnership: Partnership | None = None, *, today: date | None = None
+) -> ToolRouting:
+    """The decision tools for a referral: those for the review types ticked (every tool
+    when none was ticked), plus those its subject's age at the
+    incident calls for, whatever was ticked:
+
+    - 16 or 17: a child (Children Act 1989 s105) and old enough for a DARDR (Domestic
+      Violence, Crime and Victims Act 2004 s9(1), "a person aged 16 or over"): the DHR and
+      CSPR tools (the DHR tool only if the subject may have died: a DARDR reviews a death);
+    - under 16: the CSPR tool;
+    - 18 or over with a CSPR ticked: the CSPR tool stays, with a warning that the subject
+      was an adult at the incident.
+
+    When the date of birth and the stated age disagree, both ages are considered.
+    """
+    from workflow.decision_tools import DEFAULT_REVIEW_LABELS, TOOLS
+
+    answers = referral.answers or {}
+    age = age_at_incident(answers, today=today)
+    ticked = list(referral.review_types or [])
+    chosen = {t for t in ticked if t in TOOLS}
+    # No review type ticked (only "not sure" or "learning opportunity"): every tool.
+    unsure = not chosen
+    if unsure:
+        chosen = set(TOOLS)
+    warnings = list(age.warnings)
+    added: dict[str, str] = {}
+
+    def label(review_type: str) -> str:
+        if partnership is not None:
+            return partnership.review_label(review_type)
+        return DEFAULT_REVIEW_LABELS[review_type]
+
+    died = str(answers.get("subject_died") or "").lower() != "no"
+    for years, said in age.candidates():
+        wanted: list[str] = []
+        if DARDR_FROM <= years < CHILD_UNDER:
+            why = f"{said}, a child ({CHILD_LAW})"
+            if died:
+                why += f" and old enough for a {label('dhr')} ({DARDR_LAW})"
+                wanted.append("dhr")
+            wanted.append("cspr")
+        elif years < DARDR_FROM:
+            why = f"{said}, a child ({CHILD_LAW})"
+            wanted.append("cspr")
+            if "dhr" in chosen:
+                warnings.append(
+                    f"The {label('dhr')} is for the death of a person aged 16 or over "
+                    f"({DARDR_LAW}), but {said}."
+                )
+        else:
+            if "cspr" in ticked:
+                warnings.append(
+                    f"A {label('cspr')} was ticked, but {said}, an adult: a "
+                    f"{label('cspr')} is for a child, under 18 ({CHILD_LAW})."
+                )
+            continue
+        for tool_id in wanted:
+            if tool_id not in chosen:
+                chosen.add(tool_id)
+                added[tool_id] = f"Added: {why}."
+    return ToolRouting(
+        tools=[t for t in TOOLS if t in chosen],
+        age=age,
+        added=added,
+        warnings=warnings,
+        unsure=unsure,
+    )
+
+
+def tools_for(referral: Referral, partnership: Partnership | None = None) -> list[str]:
+    """The decision tools for the referral (``tool_routing``): the review types ticked, all
+    when none was, and those the subject's age at the incident calls for."""
+    return tool_routing(referral, partnership).tools
 
 
 def visible_questions(tool_id: str, answers: Mapping[str, Any]) -> list[Any]:
@@ -98,18 +190,59 @@ def recommends_review(recommendation: str) -> bool:
     return recommendation not in REVIEW_KINDS_NOT_TRACKED
 
 
-def suggested_lead(tool_outcomes: Mapping[str, Mapping[str, Any]]) -> str | None:
-    """Which process leads when several review types apply (``lead_process``)."""
-    from workflow.decision_tools import lead_process
+# Tool outcomes under which the review type applies and may lead: a statutory review, a
+# CSPR's rapid review or local review, and a discretionary SAR (which leads only where no
+# statutory review applies).
+LEAD_OUTCOMES = frozenset(
+    {"statutory_sar", "discretionary_sar", "statutory_dhr", "rapid_review", "local_cspr"}
+)
 
-    applicable = [t for t, o in tool_outcomes.items() if _applies(o.get("outcome"))]
-    if len(applicable) < 2:
-        return applicable[0] if applicable else None
-    return lead_process(applicable)
+
+def lead_suggestion(
+    tool_outcomes: Mapping[str, Mapping[str, Any]],
+    tool_answers: Mapping[str, Mapping[str, Any]] | None = None,
+    age: SubjectAge | None = None,
+    partnership: Partnership | None = None,
+) -> Any:
+    """Which tool's process leads when several review types apply, and why
+    (``decision_tools.suggest_lead``), or None when none applies.
+
+    It reads the DHR tool's answers (a suicide or a homicide; an intimate partner) and the
+    subject's age at the incident (a child or an adult)."""
+    from workflow.decision_tools import LeadSuggestion, dhr_death, shown_answers, suggest_lead
+
+    by_outcome = {
+        o.get("outcome"): tool_id for tool_id, o in tool_outcomes.items() if _applies(o.get("outcome"))
+    }
+    if not by_outcome:
+        return None
+    if len(by_outcome) == 1:
+        [tool_id] = by_outcome.values()
+        return LeadSuggestion(tool_id, "Only one review type applies.")
+    dhr_answers = (tool_answers or {}).get("dhr", {})
+    death = dhr_death(dhr_answers)
+    lead = suggest_lead(
+        [str(o) for o in by_outcome],
+        homicide=None if death is None else death == "homicide",
+        subject_is_child=age.is_child if age is not None else None,
+        intimate_partner=shown_answers("dhr", dhr_answers).get("intimate_partner") == "yes",
+        partnership=partnership,
+    )
+    return LeadSuggestion(by_outcome[lead.process], lead.reason)
+
+
+def suggested_lead(
+    tool_outcomes: Mapping[str, Mapping[str, Any]],
+    tool_answers: Mapping[str, Mapping[str, Any]] | None = None,
+    age: SubjectAge | None = None,
+) -> str | None:
+    """The tool id of the process suggested to lead (``lead_suggestion``), or None."""
+    lead = lead_suggestion(tool_outcomes, tool_answers, age)
+    return lead.process if lead is not None else None
 
 
 def _applies(outcome: str | None) -> bool:
-    return bool(outcome) and outcome.startswith("statutory")
+    return outcome in LEAD_OUTCOMES
 
 
 @dataclass(frozen=True)
