@@ -239,6 +239,14 @@ class RatificationForm(FlaskForm):
         choices=list(domain.RATIFICATIONS.items()),
         validators=[InputRequired("Select whether the board ratified, changed or referred back the recommendation")],
     )
+    # Shown under "Changed" (GOV.UK conditional reveal; without JavaScript it is always
+    # shown). Which recommendations may be chosen, and that one is chosen at all when the
+    # board changed it, is checked by ``ratify``.
+    changed_to = SelectField(
+        "What did the board decide instead?",
+        widget=GovSelect(),
+        validate_choice=False,
+    )
     by = StringField(
         "Who decided for the board",
         description="Name and title, for example the board's independent chair",
@@ -265,6 +273,10 @@ class RatificationForm(FlaskForm):
     def validate_on(self, field: Any) -> None:
         if field.data is not None and field.data > date.today():
             raise ValidationError("The date of the board's decision must be today or in the past")
+
+    def validate_changed_to(self, field: Any) -> None:
+        if self.outcome.data == "changed" and not field.data:
+            raise ValidationError("Select what the board decided instead")
 
 
 class ActionForm(FlaskForm):
@@ -1027,25 +1039,47 @@ def add_action(meeting_id: int) -> str | Response:
 @bp.route("/decisions/<int:decision_id>/ratification", methods=["GET", "POST"])
 @roles_required(Role.SECRETARIAT)
 def ratification(decision_id: int) -> str | Response:
+    """The board's answer to the recommendation; a change it made becomes the decision."""
     dec = Session.get(Decision, decision_id)
     if dec is None:
         _not_found("decision", decision_id)
     board = domain.board_for(_partnership(), dec)
+    labels = domain.recommendations()
+    put = domain.put_to_board(dec)
     form = RatificationForm()
+    form.changed_to.choices = [("", "Select what the board decided")] + [
+        (k, v) for k, v in labels.items() if k != put
+    ]
     if request.method == "GET":
         form.outcome.data = dec.ratification
+        form.changed_to.data = dec.ratified_recommendation or ""
         form.by.data = dec.ratified_by or f"{board.chair_title}, {board.name}"
         form.on.data = dec.ratified_at
         form.note.data = dec.ratification_note
         record("view", "decision", dec.id)
     if form.validate_on_submit():
-        domain.ratify(dec, form.outcome.data, by=form.by.data, on=form.on.data, note=form.note.data)
-        record("ratify", "decision", dec.id, detail={"outcome": dec.ratification})
-        flash(f"{board.name}: {domain.RATIFICATIONS[dec.ratification].lower()}.", "success")
-        return redirect(url_for("meetings.tracker"))
+        try:
+            domain.ratify(
+                dec, form.outcome.data, by=form.by.data, on=form.on.data, note=form.note.data,
+                changed_to=form.changed_to.data or None if form.outcome.data == "changed" else None,
+            )
+        except MeetingError as exc:
+            field = form[exc.field] if exc.field in form else form.outcome
+            field.errors = [*field.errors, str(exc)]
+        else:
+            detail = {"outcome": dec.ratification}
+            if dec.ratification == "changed":
+                detail |= {"changed_to": dec.recommendation, "panel": put}
+            record("ratify", "decision", dec.id, detail=detail)
+            if dec.ratification == "changed":
+                flash(f"{board.name}: changed to {labels[dec.recommendation]}. The tracker, notifications "
+                      "and letters now follow the board's decision.", "success")
+            else:
+                flash(f"{board.name}: {domain.RATIFICATIONS[dec.ratification].lower()}.", "success")
+            return redirect(url_for("meetings.tracker"))
     return render_template(
         "meetings/ratification.html", decision=dec, board=board, form=form,
-        recommendations=domain.recommendations(),
+        recommendations=labels, put_to_board=put, error_summary=_date_errors(form) if form.errors else None,
     ), (400 if form.errors else 200)
 
 

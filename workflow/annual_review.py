@@ -11,9 +11,11 @@ Definitions used throughout, and shown on the page and in the report:
   the calendar year by default, or e.g. 1 April to 31 March, UK time) in which the
   business unit received the referral (``Referral.received_at``). A reporting year is
   named by the year it starts in: "2026", or "2026 to 2027".
-* **Outcome** is the recommendation of the referral's latest decision; a referral with no
-  decision is "Closed without a decision" when the business unit closed it, otherwise
-  "No decision yet".
+* **Outcome** is the decision in force of the referral's latest decision: the panel's
+  recommendation, or what was decided instead by the body a disagreement was escalated
+  to or by the board that changed it at ratification. A referral with no decision is
+  "Closed without a decision" when the business unit closed it, otherwise "No decision
+  yet".
 * **Time to decision** runs from the day the referral was received to the day of the
   latest decision (the meeting's date, or the day it was recorded when it was taken
   outside a meeting), in calendar days and in working days (England and Wales).
@@ -612,7 +614,8 @@ REPORT_NOTES = (
     "Counts from 1 to 4 are shown as “fewer than 5”, and no bar is drawn for them, so that "
     "no one can be identified from small numbers. The chair's page in the service shows the "
     "exact figures.",
-    "The outcome is the recommendation of the latest decision on the referral. A referral "
+    "The outcome is the decision in force on the referral: the panel's recommendation, or "
+    "what the board (or the body a disagreement was escalated to) decided instead. A referral "
     "without a decision is “Closed without a decision” when the business unit closed it, "
     "otherwise “No decision yet”.",
     "A referral may ask the panel to consider more than one type of review, so the review "
@@ -640,7 +643,7 @@ def report_context(partnership: Partnership, review: AnnualReview, today: date) 
         _section("Referrals by sector of the referring agency",
                  "The sector of the member agency the referrer works for.", "Sector", review.sectors),
         _section("Outcome of the referrals",
-                 "The panel's recommendation on each referral.", "Outcome", review.outcomes),
+                 "The decision in force on each referral.", "Outcome", review.outcomes),
         *_time_sections(review.times),
         *(_cross_section(tab, summaries[tab.key]) for tab in review.characteristics),
     ]

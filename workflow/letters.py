@@ -19,6 +19,7 @@ from document_templates.render import render_docx
 from partnerships import Partnership
 from storage.models import Decision, Referral
 from workflow.meetings.decisions import how_decided
+from workflow.meetings.ratification import put_to_board
 from workflow.meetings.schedule import meeting_panel
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "document_templates" / "templates"
@@ -82,10 +83,12 @@ def _d(value: Any) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def review_type_of(decision: Decision, referral: Referral) -> str:
-    """The review type whose board ratifies: from the recommendation, else what was referred."""
+def review_type_of(decision: Decision, referral: Referral, recommendation: str | None = None) -> str:
+    """The review type whose board ratifies: from the recommendation (the decision's, or
+    ``recommendation``), else what was referred."""
+    recommendation = recommendation or decision.recommendation
     for kind in ("dhr", "cspr", "sar"):
-        if kind in decision.recommendation:
+        if kind in recommendation:
             return kind
     for kind in ("dhr", "cspr", "sar"):
         if kind in (referral.review_types or []):
@@ -148,7 +151,8 @@ def context_for(
     """The template context for one letter; it provides exactly the template's variables."""
     a = referral.answers or {}
     review = review_type_of(decision, referral)
-    board = board_for_review(partnership, review)
+    # The board the recommendation went to (a change it made may be of another review type).
+    board = board_for_review(partnership, review_type_of(decision, referral, put_to_board(decision)))
     subject = " ".join(x for x in (a.get("subject_first_name"), a.get("subject_last_name")) if x)
     meeting_date = _d(decision.meeting.date) if decision.meeting else _d(decision.recorded_at)
     recommendation = recommendation_text(decision, partnership)
@@ -174,10 +178,14 @@ def context_for(
             "referral_date": _d(a.get("referral_date") or referral.received_at),
             "subject_name": subject,
             "meeting_date": meeting_date,
-            "decision": f"The panel recommends: {recommendation}. {how_decided(decision, partnership)}",
+            "decision": (
+                f"The {board.name} decided: {recommendation}. {how_decided(decision, partnership)}"
+                if decision.ratification == "changed"
+                else f"The panel recommends: {recommendation}. {how_decided(decision, partnership)}"
+            ),
             "rationale": decision.rationale,
             "next_steps": [
-                f"The recommendation goes to the {board.chair_title} of the {board.name} for agreement.",
+                _board_step(decision, board, partnership),
                 "The business unit will write to the agencies involved.",
                 "We will contact you if you are asked to take part in the review or a learning event.",
             ],
@@ -196,7 +204,13 @@ def context_for(
             "subject_name": subject,
             "meeting_date": meeting_date,
             "quoracy_statement": how_decided(decision, partnership),
-            "recommendation": recommendation,
+            # The decision in force: after a board's change, what it decided, with what the
+            # panel recommended, when and by whom.
+            "recommendation": (
+                f"{recommendation} ({_board_change(decision, board, partnership)})"
+                if decision.ratification == "changed"
+                else recommendation
+            ),
             "review_type_label": partnership.review_label(review),
             "statutory_basis": STATUTORY_BASIS[review],
             "methodology": (decision.methodology or "To be agreed").replace("_", " "),
@@ -261,10 +275,41 @@ def board_for_review(partnership: Partnership, review: str) -> Any:
 
 
 def recommendation_text(decision: Decision, partnership: Partnership) -> str:
-    label = RECOMMENDATION_LABELS.get(decision.recommendation, decision.recommendation.replace("_", " "))
-    if decision.recommendation == "statutory_dhr":
-        label = partnership.review_label("dhr")
-    return label
+    """The decision in force, in words: the panel's recommendation, or what the body that
+    decided instead (an escalation, the board at ratification) decided."""
+    return _label(decision.recommendation, partnership)
+
+
+def _label(recommendation: str, partnership: Partnership) -> str:
+    if recommendation == "statutory_dhr":
+        return partnership.review_label("dhr")
+    return RECOMMENDATION_LABELS.get(recommendation, recommendation.replace("_", " "))
+
+
+def _board_change(decision: Decision, board: Any, partnership: Partnership) -> str:
+    """What the board changed: from what to what, when and by whom."""
+    on = f" on {_d(decision.ratified_at)}" if decision.ratified_at else ""
+    return (
+        f"the {board.name} ({decision.ratified_by}) changed the panel's recommendation of "
+        f"{_label(put_to_board(decision), partnership)} to {_label(decision.recommendation, partnership)}{on}"
+    )
+
+
+def _board_step(decision: Decision, board: Any, partnership: Partnership) -> str:
+    """The board's part in what happens next: awaited, or what it decided and when."""
+    on = f" on {_d(decision.ratified_at)}" if decision.ratified_at else ""
+    if decision.ratification == "ratified":
+        return f"The {board.name} ratified the recommendation{on}."
+    if decision.ratification == "changed":
+        change = _board_change(decision, board, partnership)
+        reasons = f" Its reasons: {decision.ratification_note}" if decision.ratification_note else ""
+        return f"{change[0].upper()}{change[1:]}: that is the decision.{reasons}"
+    if decision.ratification == "referred_back":
+        return (
+            f"The {board.name} referred the recommendation back to the panel{on}; we will write "
+            "to you again when the decision is made."
+        )
+    return f"The recommendation goes to the {board.chair_title} of the {board.name} for agreement."
 
 
 def render_letter(

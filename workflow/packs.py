@@ -298,8 +298,11 @@ def tracker_section(partnership: Partnership | None = None) -> PackSection:
             f"{n.title}: {_date(on) if on else 'not done'}" for n, on in notification_status(r.decision)
         ) or "None needed"
         kind = labels.get(r.review_kind, r.review_kind.replace("_", " "))
-        if r.decision is not None and (r.decision.inquorate or r.decision.escalated):
-            # Marked wherever the decision appears: taken when not quorate, or escalated.
+        if r.decision is not None and (
+            r.decision.inquorate or r.decision.escalated or r.decision.ratification in ("changed", "referred_back")
+        ):
+            # Marked wherever the decision appears: taken when not quorate, escalated, or
+            # changed (or referred back) by the board.
             kind = f"{kind} ({decision_flags(r.decision, labels)})"
         rows.append((r.referral.reference, kind, r.reviewer or "", stage, notices))
     return PackSection(

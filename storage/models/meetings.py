@@ -139,8 +139,12 @@ class Decision(Base):
     not_quorate_choice: Mapped[str | None] = mapped_column(String(30))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Ratification by the board: ratified | changed | referred_back
+    # Ratification by the board: ratified | changed | referred_back. When the board changed
+    # the recommendation, what it decided instead (a recommendation id) is
+    # ``ratified_recommendation`` and becomes ``recommendation``; the panel's own is kept in
+    # ``panel_recommendation``.
     ratification: Mapped[str | None] = mapped_column(String(20))
+    ratified_recommendation: Mapped[str | None] = mapped_column(String(40))
     ratified_by: Mapped[str | None] = mapped_column(String(200))
     ratified_at: Mapped[date | None] = mapped_column(Date)
     ratification_note: Mapped[str | None] = mapped_column(Text)

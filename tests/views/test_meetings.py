@@ -479,20 +479,99 @@ def test_telford_chair_has_the_casting_vote(app_factory) -> None:  # type: ignor
 
 
 def test_board_ratification_is_recorded_by_the_business_unit(app, staff) -> None:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app)
-    item = meetings.add_referral(meeting, make_referral(app, 0))
-    decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
-                                        lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
+    decision = _decide(app, "statutory_sar", 0)  # at the meeting of 10 March 2026
     client = _client(app, staff["secretariat"])
     page = client.get(f"/meetings/decisions/{decision.id}/ratification").get_data(as_text=True)
     assert "Redbridge Safeguarding Adults Board" in page
     client.post(f"/meetings/decisions/{decision.id}/ratification",
-                {"outcome": "ratified", "by": "Independent Chair", "on": ["5", "1", "2026"]})
+                {"outcome": "ratified", "by": "Independent Chair", "on": ["5", "4", "2026"]})
     decision = Session.get(Decision, decision.id)
     assert (decision.ratification, decision.ratified_by, decision.ratified_at) == (
-        "ratified", "Independent Chair", date(2026, 1, 5)
+        "ratified", "Independent Chair", date(2026, 4, 5)
     )
-    assert "Ratified by Independent Chair on 5 January 2026" in client.get("/meetings/tracker").get_data(as_text=True)
+    assert "Ratified by Independent Chair on 5 April 2026" in client.get("/meetings/tracker").get_data(as_text=True)
+
+
+def _walsall_business_unit(app_factory):  # type: ignore[no-untyped-def]
+    app = app_factory(PARTNERSHIP="walsall")
+    bu = accounts.create_user(app.extensions["partnership"], email="bu@example.org", name="Walsall BU",
+                              role="secretariat", password="correct horse battery staple")
+    return app, _client(app, bu)
+
+
+def test_walsall_executive_group_changes_the_recommendation_on_the_ratification_page(app_factory) -> None:  # type: ignore[no-untyped-def]
+    """Walsall arrangements 6.3: "The final decision on whether to undertake a review will be
+    made by the Executive Group." Under "Changed" the business unit says what the Executive
+    Group decided instead; it becomes the decision, in the tracker and the letters."""
+    app, client = _walsall_business_unit(app_factory)
+    decision = _decide(app, "statutory_sar", 0)  # the Practice Review Group, 10 March 2026
+    url = f"/meetings/decisions/{decision.id}/ratification"
+    page = client.get(url).get_data(as_text=True)
+    assert "Walsall Safeguarding Executive Group" in page
+    # The question is revealed under "Changed" (GOV.UK conditional reveal; shown without JavaScript).
+    assert 'data-aria-controls="conditional-outcome-2"' in page
+    reveal = page[page.index('id="conditional-outcome-2"'):]
+    reveal = reveal[:reveal.index("</select>")]
+    assert "What did the board decide instead?" in reveal
+    assert 'value="learning_lessons_review"' in reveal and 'value="statutory_sar"' not in reveal
+    base = {"outcome": "changed", "by": "Independent Chair", "on": ["20", "3", "2026"]}
+    # Changed, without saying to what: refused, with the error summary linking to the question.
+    page = client.post(url, base, status=400).get_data(as_text=True)
+    assert "There is a problem" in page and 'href="#changed_to"' in page
+    assert "Select what the board decided instead" in page
+    # Changed to what was put to the board: refused.
+    page = client.post(url, {**base, "changed_to": "statutory_sar"}, status=400).get_data(as_text=True)
+    assert "The board decided what was put to it" in page
+    # Before the panel's decision: refused, linked to the date.
+    page = client.post(url, {**base, "changed_to": "learning_lessons_review", "on": ["9", "3", "2026"]},
+                       status=400).get_data(as_text=True)
+    assert "on or after the date of the panel" in page and 'href="#on-day"' in page
+    assert Session.get(Decision, decision.id).ratification is None
+
+    client.post(url, {**base, "changed_to": "learning_lessons_review", "note": "Learning sooner"})
+    decision = Session.get(Decision, decision.id)
+    assert (decision.ratification, decision.recommendation, decision.panel_recommendation) == (
+        "changed", "learning_lessons_review", "statutory_sar"
+    )
+    labels = meetings.recommendations()
+    tracker = client.get("/meetings/tracker").get_data(as_text=True)
+    card = _card(tracker, decision.referral.reference)
+    assert f"{labels['learning_lessons_review']} (" in card  # the Decision row: the decision in force
+    assert (
+        f"Changed by Independent Chair on 20 March 2026 to {labels['learning_lessons_review']} "
+        f"(the panel recommended {labels['statutory_sar']})"
+    ) in card.replace("&#39;", "'")
+    import csv
+
+    [row] = [r for r in csv.DictReader(io.StringIO(client.get("/meetings/tracker.csv").data.decode("utf-8-sig")))
+             if r["Reference"] == decision.referral.reference]
+    assert (row["Recommendation"], row["Ratification"]) == (labels["learning_lessons_review"], "Changed")
+    letter = Document(io.BytesIO(client.get(f"/secretariat/decisions/{decision.id}/letters/referrer.docx").data))
+    text = "\n".join(p.text for p in letter.paragraphs)
+    assert "The Walsall Safeguarding Executive Group decided: Local multi-agency learning lessons review." in text
+    assert "changed the panel's recommendation of Statutory Safeguarding Adults Review" in text
+    # The page shows what was put to the board and the decision now in force.
+    page = client.get(url).get_data(as_text=True)
+    assert "Decision now in force" in page and "(changed by the board)" in page
+
+
+def test_referred_back_shows_in_the_tracker_and_can_be_ratified_later(app_factory) -> None:  # type: ignore[no-untyped-def]
+    app, client = _walsall_business_unit(app_factory)
+    decision = _decide(app, "statutory_sar", 0)
+    url = f"/meetings/decisions/{decision.id}/ratification"
+    client.post(url, {"outcome": "referred_back", "by": "Independent Chair", "on": ["20", "3", "2026"],
+                      "changed_to": "no_further_action"})
+    decision = Session.get(Decision, decision.id)
+    assert (decision.ratification, decision.recommendation, decision.ratified_recommendation) == (
+        "referred_back", "statutory_sar", None
+    )
+    card = _card(client.get("/meetings/tracker").get_data(as_text=True), decision.referral.reference)
+    assert "Referred back to the panel by Independent Chair on 20 March 2026" in card
+    client.post(url, {"outcome": "ratified", "by": "Independent Chair", "on": ["3", "4", "2026"]})
+    decision = Session.get(Decision, decision.id)
+    assert (decision.ratification, decision.ratified_at) == ("ratified", date(2026, 4, 3))
+    card = _card(client.get("/meetings/tracker").get_data(as_text=True), decision.referral.reference)
+    assert "Ratified by Independent Chair on 3 April 2026" in card and "Referred back" not in card
 
 
 def test_tracker_shows_review_stages_and_overdue_actions(app, staff) -> None:  # type: ignore[no-untyped-def]

@@ -421,17 +421,19 @@ def test_tied_vote_without_a_casting_vote_is_escalated_until_resolved(app) -> No
 
 
 def test_board_ratification_is_recorded(app) -> None:  # type: ignore[no-untyped-def]
-    meeting = _meeting(app)
+    meeting = _meeting(app, when=date(2026, 11, 12))
     item = _item_with_referral(app, meeting)
     decision = meetings.record_decision(meeting, item, tool_answers={}, recommendation="statutory_sar",
                                         lead_process=None, methodology=None, rationale="Met.", recorded_by_id=None)
     assert meetings.board_for(REDBRIDGE, decision).name == "Redbridge Safeguarding Adults Board"
     with pytest.raises(MeetingError):
-        meetings.ratify(decision, "approved", by="Chair", on=date(2027, 2, 1))
-    meetings.ratify(decision, "changed", by="Independent Chair", on=date(2027, 2, 1), note="Discretionary instead")
+        meetings.ratify(decision, "approved", by="Chair", on=date(2026, 11, 20))
+    meetings.ratify(decision, "changed", by="Independent Chair", on=date(2026, 11, 20), note="Discretionary instead",
+                    changed_to="discretionary_sar")
     assert (decision.ratification, decision.ratified_by, decision.ratified_at) == (
-        "changed", "Independent Chair", date(2027, 2, 1)
+        "changed", "Independent Chair", date(2026, 11, 20)
     )
+    assert (decision.recommendation, decision.panel_recommendation) == ("discretionary_sar", "statutory_sar")
 
 
 def test_overdue_actions_are_flagged(app) -> None:  # type: ignore[no-untyped-def]

@@ -416,6 +416,13 @@ def record_votes(
     """
     from workflow.votes import Vote, tally
 
+    if decision.ratification in ("ratified", "changed"):
+        # The board's answer is the final decision (Walsall arrangements 6.3); only a
+        # recommendation referred back to the panel is the panel's to decide again.
+        raise MeetingError(
+            "The board has given its decision on this recommendation: the panel's votes can no "
+            "longer change it"
+        )
     allowed = recommendations()
     for _agency, _person, choice in votes:
         if choice not in allowed:
@@ -539,7 +546,8 @@ _METHOD_WORDS = {
 def how_decided(decision: Decision, partnership: Partnership) -> str:
     """How the decision was reached, in the words a board chair, a referrer and the minutes
     read: quorate or not (and what the chair chose), consensus or vote (with the count and
-    who dissented), and any escalation with who decided what and when."""
+    who dissented), any escalation with who decided what and when, and the board's answer
+    (ratified, changed to what and from what, or referred back; by whom and when)."""
     labels = recommendations()
     meeting = decision.meeting
     if meeting is not None:
@@ -603,4 +611,10 @@ def how_decided(decision: Decision, partnership: Partnership) -> str:
                 f"The disagreement has been escalated to {decision.escalated_to} for the final "
                 "decision, which is awaited."
             )
+    # The board's answer: a change it made is the decision now (Walsall arrangements 6.3).
+    from workflow.meetings.ratification import board_answer, board_for
+
+    answer = board_answer(decision, labels, board_for(partnership, decision).name)
+    if answer:
+        parts.append(f"{answer}.")
     return " ".join(p for p in parts if p)

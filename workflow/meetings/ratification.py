@@ -37,26 +37,134 @@ def mark_ratified(ratification: VirtualRatification, when: datetime | None = Non
 
 # -- the board's ratification of the panel's recommendation ----------------------------------
 
-RATIFICATIONS = {"ratified": "Ratified", "changed": "Changed", "referred_back": "Referred back"}
+RATIFICATIONS = {
+    "ratified": "Ratified",
+    "changed": "Changed",
+    "referred_back": "Referred back to the panel",
+}
 
 
 def board_for(partnership: Partnership, decision: Decision) -> Any:
+    """The board the recommendation goes to: the one for the recommendation put to it (not
+    for what a board changed it to)."""
     from workflow.letters import board_for_review, review_type_of
 
-    return board_for_review(partnership, review_type_of(decision, decision.referral))
+    return board_for_review(
+        partnership, review_type_of(decision, decision.referral, put_to_board(decision))
+    )
 
 
-def ratify(decision: Decision, outcome: str, *, by: str, on: date, note: str | None = None) -> None:
-    """The board's answer to the panel's recommendation: ratified, changed or referred back."""
+def put_to_board(decision: Decision) -> str:
+    """The recommendation the board was asked to ratify: the panel's, or what the body a
+    disagreement was escalated to decided. While the board's change stands the decision's
+    ``recommendation`` is the board's, so this is read from the history."""
+    if decision.ratification == "changed":
+        before = decision.escalation_outcome or decision.panel_recommendation
+        if before:
+            return before
+    return decision.recommendation
+
+
+def ratify(
+    decision: Decision,
+    outcome: str,
+    *,
+    by: str,
+    on: date | None,
+    note: str | None = None,
+    changed_to: str | None = None,
+    today: date | None = None,
+) -> None:
+    """The board's answer to the panel's recommendation: ratified, changed or referred back.
+
+    The body that makes the final decision may decide otherwise (Walsall arrangements 6.3:
+    "The final decision on whether to undertake a review will be made by the Executive
+    Group"; Redbridge: recommendations go "to the relevant board or partnership for
+    ratification. The final decision is then made about what type of review will take
+    place"). When it changes the recommendation, what it decided (``changed_to``) becomes
+    the decision's recommendation, the panel's own is kept in ``panel_recommendation`` and
+    the case tracker follows. Referred back, the recommendation stays with the panel and
+    the board's answer may be recorded again. Recording the answer again replaces the
+    earlier one: a change it no longer makes is undone.
+    """
+    from workflow.meetings.decisions import _sync_tracked_review, recommendations
+
+    today = today or date.today()
     if outcome not in RATIFICATIONS:
-        raise MeetingError("Select whether the board ratified, changed or referred back the recommendation")
+        raise MeetingError(
+            "Select whether the board ratified, changed or referred back the recommendation", field="outcome"
+        )
     if not (by or "").strip():
-        raise MeetingError("Enter who ratified the recommendation")
+        raise MeetingError("Enter who decided for the board", field="by")
+    if decision.escalated and decision.escalation_resolved_at is None:
+        raise MeetingError(
+            f"The disagreement is with {decision.escalated_to} for the final decision: record its "
+            "outcome before the board's ratification",
+            field="outcome",
+        )
+    if on is None:
+        raise MeetingError("Enter the date of the board's decision", field="on")
+    decided = decision_date(decision)
+    if on < decided:
+        raise MeetingError(
+            f"The date of the board's decision must be on or after the date of the panel's "
+            f"decision, {decided.day} {decided:%B %Y}",
+            field="on",
+        )
+    if on > today:
+        raise MeetingError("The date of the board's decision must be today or in the past", field="on")
+    before = put_to_board(decision)
+    labels = recommendations()
+    if outcome == "changed":
+        if not changed_to:
+            raise MeetingError("Select what the board decided instead", field="changed_to")
+        if changed_to not in labels:
+            raise MeetingError("Select what the board decided instead from the list", field="changed_to")
+        if changed_to == before:
+            raise MeetingError(
+                f"The board decided what was put to it ({labels[before]}): select Ratified, or "
+                "what the board decided instead",
+                field="changed_to",
+            )
+    if decision.escalation_outcome is None:
+        # Without an escalation's outcome the panel's own recommendation is the one put to
+        # the board; kept only while a board's change replaces it.
+        decision.panel_recommendation = before if outcome == "changed" else None
+    new = changed_to if outcome == "changed" else before
     decision.ratification = outcome
+    decision.ratified_recommendation = changed_to if outcome == "changed" else None
     decision.ratified_by = by.strip()[:200]
     decision.ratified_at = on
     decision.ratification_note = (note or "").strip() or None
+    if new != decision.recommendation:
+        decision.recommendation = new  # type: ignore[assignment]
+        _sync_tracked_review(decision)
     Session.commit()
+
+
+def board_answer(decision: Decision, labels: dict[str, str], board_name: str | None = None) -> str | None:
+    """The board's answer in a sentence for the decision's history (None before it answers):
+    "Changed by the Executive Group (its chair) on 3 May 2027 to a learning lessons review
+    (the panel recommended a statutory SAR)"; ``board_name`` names the board before who
+    decided for it."""
+    if not decision.ratification:
+        return None
+    who = f"the {board_name} ({decision.ratified_by})" if board_name else decision.ratified_by
+    on = decision.ratified_at
+    when = f" on {on.day} {on:%B %Y}" if on else ""
+    if decision.ratification == "referred_back":
+        return f"Referred back to the panel by {who}{when}: the board's decision is awaited"
+    if decision.ratification == "ratified":
+        return f"Ratified by {who}{when}"
+    to = decision.ratified_recommendation
+    if not to:  # recorded before what the board decided instead was kept
+        return f"Changed by {who}{when} (what it decided instead was not recorded)"
+    if decision.escalation_outcome:
+        was = f"it was asked to ratify {labels.get(decision.escalation_outcome, decision.escalation_outcome)}, decided on the escalation"
+    else:
+        panel = decision.panel_recommendation
+        was = f"the panel recommended {labels.get(panel, panel)}" if panel else ""
+    return f"Changed by {who}{when} to {labels.get(to, to)}" + (f" ({was})" if was else "")
 
 
 # -- notifications after the decision (DOMAIN §8) --------------------------------------------

@@ -17,6 +17,7 @@ from workflow.meetings.common import MeetingError
 from workflow.meetings.ratification import (
     RATIFICATIONS,
     Notification,
+    board_answer,
     decision_date,
     notification_status,
 )
@@ -306,7 +307,9 @@ def tracker_table(partnership: Partnership, today: date) -> list[list[Any]]:
 
 def decision_flags(decision: Any, labels: dict[str, str]) -> str:
     """What a reader of the tracker must know of how a decision was taken: at an inquorate
-    meeting, and whether a disagreement was escalated and what was decided there."""
+    meeting, whether a disagreement was escalated and what was decided there, and whether
+    the board changed the panel's recommendation (to what, from what, by whom and when) or
+    referred it back."""
     from workflow.meetings.attendance import NOT_QUORATE_CHOICES
 
     bits = []
@@ -330,8 +333,13 @@ def decision_flags(decision: Any, labels: dict[str, str]) -> str:
     if bits:
         if not decision.escalated:
             bits.append("by consensus" if decision.method == "consensus" else "by vote")
-        return "; ".join(bits)
-    return "Quorate; by consensus" if decision.method == "consensus" else "Quorate; by vote"
+    else:
+        bits.append("Quorate; by consensus" if decision.method == "consensus" else "Quorate; by vote")
+    # A board's change (or referral back) is part of how the decision in force was reached;
+    # its ratification alone is in the Ratification column.
+    if decision.ratification in ("changed", "referred_back"):
+        bits.append(board_answer(decision, labels) or "")
+    return "; ".join(b for b in bits if b)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
