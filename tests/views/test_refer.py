@@ -98,7 +98,7 @@ def test_referrer_completes_the_journey_and_the_secretariat_sees_it(app, staff) 
     assert referral.reference == reference
     assert referral.answers["subject_nhs_number"] == "9434765919"
     assert referral.review_types == ["sar"]
-    assert referral.definition_version.version == 1
+    assert referral.definition_version.version == 2
 
     mails = outbox(app)
     ack = next(m for m in mails if m["Subject"] == f"Referral {reference} received")
