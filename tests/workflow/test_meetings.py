@@ -654,7 +654,7 @@ def test_migration_0007_applies_and_reverts_keeping_the_data(app, blank_database
     )
 
     from storage import migrate
-    from storage.models import FormDefinitionVersion, Referral, VoteRecord
+    from storage.models import FormDefinitionVersion, VoteRecord
 
     engine = blank_database
     # The decisions table as it is at 0007: the model's own table has columns added since
@@ -665,6 +665,15 @@ def test_migration_0007_applies_and_reverts_keeping_the_data(app, blank_database
             ("id", Integer()), ("referral_id", Integer()), ("tool_answers", JSON()), ("tool_outcomes", JSON()),
             ("recommendation", String()), ("rationale", Text()), ("method", String()), ("vote_counts", JSON()),
             ("escalated", Boolean()), ("recorded_at", DateTime(timezone=True)), ("home_office_notified_on", Date()),
+        )),
+    )
+    # Likewise the referrals table (0010 added columns with defaults an insert would name).
+    referrals_0007 = Table(
+        "referrals", MetaData(),
+        *(Column(name, type_) for name, type_ in (
+            ("id", Integer()), ("reference", String()), ("definition_version_id", Integer()),
+            ("answers", JSON()), ("review_types", JSON()), ("referrer_email", String()),
+            ("status", String()), ("source", String()), ("received_at", DateTime(timezone=True)),
         )),
     )
     added = {
@@ -684,8 +693,10 @@ def test_migration_0007_applies_and_reverts_keeping_the_data(app, blank_database
     with engine.begin() as conn:
         conn.execute(FormDefinitionVersion.__table__.insert().values(
             id=1, form_id="referral", version=1, sha256="0" * 64, definition={}))
-        conn.execute(Referral.__table__.insert().values(
-            id=1, reference="R-MIG-1", definition_version_id=1, answers={}, referrer_email="a@example.org"))
+        conn.execute(referrals_0007.insert().values(
+            id=1, reference="R-MIG-1", definition_version_id=1, answers={}, review_types=[],
+            referrer_email="a@example.org", status="received", source="web",
+            received_at=datetime(2026, 3, 1, 9, 0, tzinfo=UTC)))
         conn.execute(decisions_0007.insert().values(
             id=1, referral_id=1, tool_answers={}, tool_outcomes={}, recommendation="statutory_dhr",
             rationale="Met.", method="consensus", vote_counts={}, escalated=False,
