@@ -201,8 +201,9 @@ def missing_answers(
     definition: FormDefinition, answers: Mapping[str, Any]
 ) -> list[tuple[str, str, str]]:
     """What stops the form being sent: (page id, question id, message) for each required
-    question not answered, each group item short of a required answer, and each date that
-    no longer fits the date it is compared with (after an earlier answer was changed)."""
+    question not answered, each group item short of a required answer, each date that
+    no longer fits the date it is compared with (after an earlier answer was changed), and
+    each page rule not met (``at_least_one``: none of its questions answered)."""
     out: list[tuple[str, str, str]] = []
     for page in visible_pages(definition, answers):
         for q in page.questions:
@@ -225,6 +226,15 @@ def missing_answers(
                 continue
             if q.type == "date":
                 out += _date_order_problems(definition, page, q, value, answers)
+        for rule in page.rules:
+            shown = [
+                q
+                for q in rule.at_least_one
+                if is_visible(definition, definition.question(q), answers)
+            ]
+            if shown and all(_blank(answers.get(q)) for q in shown):
+                target = rule.target if rule.target in shown else shown[0]
+                out.append((page.id, target, rule.message))
     return out
 
 

@@ -133,6 +133,19 @@ class PageForm(StripWhitespaceFlaskForm):
                 continue
             if not field.validate(self, tuple(extra.get(name, ()))):
                 success = False
+        return self._validate_rules(hidden) and success
+
+    def _validate_rules(self, hidden: set[str]) -> bool:
+        """The page's rules over several questions (``at_least_one``); a rule's message goes
+        on its target question (or the first of its questions still on the page)."""
+        success = True
+        for rule in self._page.rules:
+            present = [q for q in rule.at_least_one if q in self._fields and q not in hidden]
+            if not present or any(not v.is_empty(self[q]) for q in present):
+                continue
+            target = rule.target if rule.target in present else present[0]
+            self[target].errors = [*self[target].errors, rule.message]
+            success = False
         return success
 
     def error_list(self) -> list[dict[str, str]]:

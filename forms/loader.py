@@ -135,6 +135,8 @@ def check_definition(definition: FormDefinition) -> list[tuple[str, str]]:
                 problems += _check_group(question, path)
 
     for p, page in enumerate(definition.pages):
+        for r, rule in enumerate(page.rules):
+            problems += _check_rule(rule, p, f"pages[{p}].rules[{r}]", where)
         if page.show_if is not None:
             problems += _check_page_condition(page.show_if, p, f"pages[{p}].show_if", where)
         for n, question in enumerate(page.questions):
@@ -170,6 +172,32 @@ def _check_group(group: Question, path: str) -> list[tuple[str, str]]:
             problems.append((fpath, "after and before cannot be used inside a group"))
         if field.options_from is not None:
             problems.append((f"{fpath}.options_from", "options_from cannot be used inside a group"))
+    return problems
+
+
+def _check_rule(
+    rule: Any, p: int, path: str, where: dict[str, tuple[int, int, Question]]
+) -> list[tuple[str, str]]:
+    """An ``at_least_one`` rule names optional questions of its own page, each once."""
+    problems: list[tuple[str, str]] = []
+    ids = rule.at_least_one
+    for n, qid in enumerate(ids):
+        qpath = f"{path}.at_least_one[{n}]"
+        target = where.get(qid)
+        if target is None:
+            problems.append((qpath, f"unknown question {qid!r}"))
+        elif target[0] != p:
+            problems.append((qpath, f"{qid!r} is not on this page"))
+        elif target[2].type in ("content", "group"):
+            problems.append((qpath, f"a {target[2].type} cannot be part of at_least_one"))
+        elif target[2].required:
+            problems.append(
+                (qpath, f"{qid!r} is required already; make it required: false for this rule")
+            )
+    if len(set(ids)) != len(ids):
+        problems.append((f"{path}.at_least_one", "a question is listed twice"))
+    if rule.field is not None and rule.field not in ids:
+        problems.append((f"{path}.field", f"{rule.field!r} is not one of at_least_one"))
     return problems
 
 

@@ -291,6 +291,25 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+class AtLeastOne(_Model):
+    """A rule over several questions of one page: at least one of them is answered, e.g.
+    a telephone number or an e-mail address (each optional on its own).
+
+    The message is shown on ``field`` (by default the first question listed), in the
+    error summary and at that input, as GOV.UK shows one error for a choice of inputs.
+    A question hidden by its condition counts as unanswered; when all are hidden the rule
+    does not apply.
+    """
+
+    at_least_one: list[str] = Field(min_length=2)
+    message: str = Field(min_length=1)
+    field: str | None = None
+
+    @property
+    def target(self) -> str:
+        return self.field or self.at_least_one[0]
+
+
 class Page(_Model):
     """One page of a form: a title, optional introduction and its questions."""
 
@@ -299,6 +318,8 @@ class Page(_Model):
     intro: Paragraphs | None = None
     show_if: ShowIf | None = None
     questions: list[Question] = Field(min_length=1)
+    #: Rules over several of the page's questions (``at_least_one``).
+    rules: list[AtLeastOne] = Field(default_factory=list)
 
 
 class FormDefinition(_Model):

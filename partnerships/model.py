@@ -418,6 +418,68 @@ class Contact(_Strict):
     source: SourceRef
 
 
+# -- who may refer --------------------------------------------------------------------------
+
+ReferrerKind = Literal["partner", "volunteer", "family", "other"]
+
+#: The answers to "Who are you?" at the start of a referral, as the question offers them.
+REFERRER_KIND_CHOICES: dict[str, str] = {
+    "partner": "A professional or practitioner at a partner agency",
+    "volunteer": "A volunteer",
+    "family": "A family member or friend of the person the referral is about",
+    "other": "Someone else",
+}
+#: The same, as a sentence says it: "referred by a volunteer".
+REFERRER_KIND_WORDS: dict[str, str] = {
+    "partner": "a professional at a partner agency",
+    "volunteer": "a volunteer",
+    "family": "a family member or friend",
+    "other": "someone outside the partner agencies",
+}
+
+
+class Referrers(_Strict):
+    """Who may refer a case through the referral form, each kind with its source.
+
+    ``partner`` (a professional or practitioner at a partner agency) is always accepted:
+    an address at one of ``referrer_email_domains`` is its fast path, needing no
+    confirmation. Any other kind accepted here (a volunteer, a family member) proves an
+    e-mail address with the one-time code like everyone else, and its referral waits for
+    the business unit to confirm it.
+    """
+
+    accepted: Annotated[list[ReferrerKind], Field(min_length=1)] = ["partner"]
+    # The source of each accepted kind, by kind: the document's words, or ``local``.
+    sources: dict[ReferrerKind, SourceRef] = {}
+
+    @model_validator(mode="after")
+    def _every_kind_sourced(self) -> Referrers:
+        if "partner" not in self.accepted:
+            raise ValueError(
+                "accepted: must include 'partner' (professionals at partner agencies always "
+                "may refer)"
+            )
+        if len(set(self.accepted)) != len(self.accepted):
+            raise ValueError("accepted: a kind is listed twice")
+        stray = sorted(set(self.sources) - set(self.accepted))
+        if stray:
+            raise ValueError(f"sources: {', '.join(stray)} is not in accepted")
+        if "accepted" in self.model_fields_set:
+            missing = [k for k in self.accepted if k not in self.sources]
+            if missing:
+                raise ValueError(
+                    f"sources: give the source of {', '.join(missing)} "
+                    "(document, section and words, or 'local')"
+                )
+        return self
+
+    def source_of(self, kind: str) -> SourceRef:
+        return self.sources.get(kind, LOCAL)  # type: ignore[call-overload]
+
+    def accepts(self, kind: str | None) -> bool:
+        return kind in self.accepted
+
+
 # The referral form's answers to "which review?" that are not a review type.
 OTHER_REVIEW_TYPE_LABELS = {"not_sure": "Not sure", "learning": "Learning opportunity"}
 
@@ -445,6 +507,11 @@ class Partnership(_Strict):
     # The month the partnership's reporting year starts (1: calendar year; 4: April to
     # March, as boards' annual reports often run). The chair's annual review uses it.
     reporting_year_starts_month: Annotated[int, Field(ge=1, le=12)] = 1
+    # Who may refer (partner agencies' professionals always; volunteers, family where the
+    # partnership's documents say so).
+    referrers: Referrers = Referrers()
+    # The fast path for partner agencies' professionals: an address at one of these
+    # domains (or a sub-domain) needs no confirmation by the business unit. A local setting.
     referrer_email_domains: Annotated[list[str], Field(min_length=1)]
     branding: Branding = Branding()
 
@@ -546,6 +613,7 @@ class Partnership(_Strict):
         ]
         out += [(f"boards.{k}", b.source) for k, b in self.boards.items()]
         out += [(f"time_limits.{k}", v) for k, v in self.time_limits.sources.items()]
+        out += [(f"referrers.sources.{k}", v) for k, v in self.referrers.sources.items()]
         return out
 
     # -- lookups ----------------------------------------------------------------------

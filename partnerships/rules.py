@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from partnerships.model import (
     FREQUENCY_WORDS,
+    LOCAL,
     LOCAL_LABEL,
+    REFERRER_KIND_WORDS,
     SECTOR_LABELS,
     Panel,
     Partnership,
@@ -227,6 +229,48 @@ def _panel_rules(partnership: Partnership, panel: Panel) -> list[RuleLine]:
     return out
 
 
+def _referrer_rules(p: Partnership) -> list[RuleLine]:
+    """Who may refer through the form, and the e-mail domains that need no confirmation."""
+    applied = "workflow.referrals.start_draft; the referral log's confirmation"
+    out = [
+        RuleLine(
+            "Referrers",
+            "Professionals and practitioners at partner agencies may refer"
+            + (
+                ""
+                if len(p.referrers.accepted) > 1
+                else "; nobody else may refer through the form (they contact the business unit)"
+            ),
+            p.referrers.source_of("partner"),
+            applied,
+        )
+    ]
+    for kind in p.referrers.accepted:
+        if kind == "partner":
+            continue
+        words = REFERRER_KIND_WORDS[kind]
+        out.append(
+            RuleLine(
+                "Referrers",
+                f"A referral by {words} is accepted: the referrer confirms an e-mail address "
+                "with a code and the business unit confirms the referral",
+                p.referrers.source_of(kind),
+                applied,
+            )
+        )
+    out.append(
+        RuleLine(
+            "Referrers",
+            "An e-mail address at "
+            + ", ".join(p.referrer_email_domains)
+            + " (or a sub-domain) is a partner agency's: its referral needs no confirmation",
+            LOCAL,
+            "workflow.referrals.start_draft (Partnership.email_domain_allowed)",
+        )
+    )
+    return out
+
+
 def rule_lines(partnership: Partnership) -> list[RuleLine]:
     """Every rule of the partnership in the order a reader checks them."""
     p = partnership
@@ -238,6 +282,7 @@ def rule_lines(partnership: Partnership) -> list[RuleLine]:
             "letters, packs and pages",
         ),
     ]
+    out += _referrer_rules(p)
     for org in p.organisations:
         bits = [org.name]
         if org.services:

@@ -438,6 +438,81 @@ def test_check_config_exits_1_on_an_invalid_file(app, tmp_path, monkeypatch) -> 
     assert "redbridge: ok" not in result.stdout
 
 
+# -- who may refer -------------------------------------------------------------------------
+
+
+def test_redbridge_accepts_referrals_from_volunteers() -> None:
+    """Appendix A, adults' pathway: "Case for learning identified by an individual
+    professional/practitioner/volunteer and referred to RSAB"."""
+    p = load_partnership("redbridge")
+    assert p.referrers.accepted == ["partner", "volunteer"]
+    words = (
+        "Case for learning identified by an individual professional/practitioner/volunteer "
+        "and referred to RSAB"
+    )
+    assert _words(p.referrers.source_of("volunteer")) == words
+    assert _words(p.referrers.source_of("partner")) == words
+    rules = [line for line in rule_lines(p) if line.topic == "Referrers"]
+    assert [line.rule for line in rules] == [
+        "Professionals and practitioners at partner agencies may refer",
+        "A referral by a volunteer is accepted: the referrer confirms an e-mail address with "
+        "a code and the business unit confirms the referral",
+        "An e-mail address at redbridge.gov.uk, nhs.net, nelft.nhs.uk, met.police.uk, "
+        "justice.gov.uk, refuge.org.uk (or a sub-domain) is a partner agency's: its referral "
+        "needs no confirmation",
+    ]
+    assert [line.local for line in rules] == [False, False, True]
+
+
+def test_wolverhampton_accepts_a_family_making_a_sar_referral() -> None:
+    """Terms of reference, 6: members "Agree any required multi-agency response to a
+    family making a SAR referral where they do not meet the criteria for a full review"."""
+    p = load_partnership("wolverhampton")
+    assert p.referrers.accepted == ["partner", "family"]
+    assert _words(p.referrers.source_of("family")) == (
+        "Agree any required multi-agency response to a family making a SAR referral where "
+        "they do not meet the criteria for a full review."
+    )
+    assert "Be conduits for referrals" in _words(p.referrers.source_of("partner"))
+    assert not p.referrers.accepts("volunteer")
+
+
+@pytest.mark.parametrize("slug", ["telford-wrekin", "walsall"])
+def test_telford_and_walsall_take_referrals_from_partner_agencies_only(slug: str) -> None:
+    """Neither's arrangements say who refers a case for a review (Telford's "member of the
+    public" is about concerns raised with Family Connect, its MASH): a local setting."""
+    p = load_partnership(slug)
+    assert p.referrers.accepted == ["partner"]
+    assert is_local(p.referrers.source_of("partner"))
+    [first, domains] = [line for line in rule_lines(p) if line.topic == "Referrers"]
+    assert first.rule.endswith("nobody else may refer through the form (they contact the business unit)")
+    assert first.local and domains.local
+
+
+def test_an_accepted_referrer_kind_needs_its_source(tmp_path: Path) -> None:
+    path = _broken(tmp_path, lambda d: d["referrers"]["sources"].pop("volunteer"))
+    assert _refused(path).startswith(
+        f"{path}: referrers: sources: give the source of volunteer"
+    )
+
+
+@pytest.mark.parametrize(
+    "mutate,expected",
+    [
+        (lambda d: d["referrers"].update(accepted=["volunteer"]), "referrers: accepted: must include 'partner'"),
+        (lambda d: d["referrers"].update(accepted=["partner", "cousin"]), "referrers.accepted[1]: Input should be"),
+        (lambda d: d["referrers"]["sources"].update(family="local"), "referrers: sources: family is not in accepted"),
+        (
+            lambda d: d["referrers"]["sources"]["volunteer"].update(document="guidence"),
+            "referrers.sources.volunteer.source.document: unknown document 'guidence'",
+        ),
+    ],
+)
+def test_wrong_referrers_are_refused(tmp_path: Path, mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+    path = _broken(tmp_path, mutate)
+    assert f"{path}: {expected}" in _refused(path)
+
+
 # -- branding and e-mail domains ----------------------------------------------------------
 
 

@@ -1,7 +1,10 @@
-"""The referral journey, for professionals without an account (entry: /refer).
+"""The referral journey, for referrers without an account (entry: /refer).
 
-start → work e-mail → security code → the form, page by page (save and return at any
-point) → check your answers and declaration → confirmation with the reference.
+start → who you are and your e-mail address → security code → the form, page by page
+(save and return at any point) → check your answers and declaration → confirmation with
+the reference. "Who are you?" offers the kinds of referrer the partnership accepts
+(partnership.yaml ``referrers``); a referral from anyone but a partner agency's
+professional arrives marked for the business unit to confirm.
 The business unit can use the same journey to key in a referral sent by e-mail.
 """
 
@@ -24,16 +27,25 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
+    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length
 
 import forms
 from extensions import limiter
+from forms.validators import message
 from storage.db import Session
 from storage.models import Role
 from views import mailing as referral_mail
@@ -52,18 +64,43 @@ def _strip(value: Any) -> Any:
 
 
 class EmailForm(FlaskForm):
+    # The kinds the partnership accepts are set per request (``_email_form``); the
+    # question is shown only when there is more than one. No answer means a partner
+    # agency's professional: their work address says so.
+    kind = RadioField(
+        "Who are you?",
+        description="If you work at a partner agency and give your work e-mail address, you "
+        "can leave this.",
+        widget=GovRadioInput(),
+        choices=[],
+        validate_choice=False,
+    )
     email = EmailField(
-        "Your work e-mail address",
-        description="We will send a security code to this address. Use the address of your "
-        "agency: personal addresses are not accepted.",
+        "Your e-mail address",
+        description="We will send a security code to this address. If you work at a partner "
+        "agency, use your work address.",
         widget=GovTextInput(),
         filters=[_strip],
         validators=[
-            InputRequired("Enter your work e-mail address"),
+            InputRequired("Enter your e-mail address"),
             Length(max=254, message="E-mail address must be 254 characters or fewer"),
         ],
     )
     submit = SubmitField("Send the code", widget=GovSubmitInput())
+
+
+def _email_form() -> EmailForm:
+    form = EmailForm()
+    kinds = referrals.referrer_kinds(_partnership())
+    form.kind.choices = list(kinds.items())
+    if len(kinds) == 1:
+        # Only partner agencies' professionals may refer: ask for the work address alone.
+        del form["kind"]
+        form.email.label.text = "Your work e-mail address"
+        form.email.description = (
+            "We will send a security code to this address. Use the address of your agency."
+        )
+    return form
 
 
 class CodeForm(FlaskForm):
@@ -135,6 +172,30 @@ def _on_behalf() -> bool:
     )
 
 
+# A professional at a partner agency names their agency and the manager who quality
+# assures the referral (Redbridge One Panel guidance, Appendix E); the form leaves both
+# optional for volunteers and family members, so they are asked for here.
+PARTNER_ANSWERS = ("referrer_agency", "quality_assurance_manager")
+
+
+def _missing(d: forms.FormDefinition, draft: Any) -> list[tuple[str, str, str]]:
+    """What stops the referral being sent: the form's missing answers, and for a partner
+    agency's professional their agency and manager."""
+    missing = forms.missing_answers(d, draft.answers)
+    if draft.referrer_kind != "partner":
+        return missing
+    for question_id in PARTNER_ANSWERS:
+        try:
+            q = d.question(question_id)
+        except KeyError:
+            continue
+        if not draft.answers.get(question_id):
+            missing.append((d.page_of(question_id).id, question_id, message(q, "required")))
+    # In page order, as the form's own list is.
+    order = {p.id: n for n, p in enumerate(d.pages)}
+    return sorted(missing, key=lambda m: order.get(m[0], 0))
+
+
 def _facts(answers: dict[str, Any]) -> referrals.ReferralFacts:
     return referrals.ReferralFacts(
         review_types=list(answers.get("review_types") or []),
@@ -156,8 +217,9 @@ def start() -> str:
 @public
 @limiter.limit("20 per hour", methods=["POST"])
 def email() -> str | Response:
-    form = EmailForm()
+    form = _email_form()
     if form.validate_on_submit():
+        kind = form.kind.data if "kind" in form else None
         try:
             new = referrals.start_draft(
                 _partnership(),
@@ -165,14 +227,21 @@ def email() -> str | Response:
                 form_id=FORM_ID,
                 secret_key=_secret(),
                 retention_days=_retention(),
+                kind=kind or None,
             )
         except ReferralError as exc:
-            form.email.errors = [str(exc)]
+            target = form.kind if exc.field == "kind" and "kind" in form else form.email
+            target.errors = [str(exc)]
+            record("start_refused", "referral_draft", None, outcome="denied",
+                   detail={"kind": kind, "reason": exc.field})
         else:
             session["pending_draft_id"] = new.draft.id
             session.pop("draft_id", None)
             referral_mail.send_code(new.draft.email, new.code)
-            record("start", "referral_draft", new.draft.id, actor=f"referrer:{new.draft.id}")
+            record(
+                "start", "referral_draft", new.draft.id, actor=f"referrer:{new.draft.id}",
+                detail={"referrer_kind": new.draft.referrer_kind},
+            )
             return redirect(url_for("refer.confirm"))
     return render_template("refer/email.html", form=form)
 
@@ -283,7 +352,7 @@ def resume(token: str) -> str | Response:
     session["draft_id"] = draft.id
     record("resume", "referral_draft", draft.id, actor=f"referrer:{draft.id}")
     # The link is exchanged for the session: the token leaves the address bar now.
-    missing = forms.missing_answers(definition(), draft.answers)
+    missing = _missing(definition(), draft)
     if missing:
         # Back to the first page with something still to answer.
         return redirect(url_for("refer.page", page_id=missing[0][0]))
@@ -297,8 +366,14 @@ def check() -> str | Response:
     if draft is None:
         return redirect(url_for("refer.start"))
     d = definition()
-    missing = forms.missing_answers(d, draft.answers)
+    missing = _missing(d, draft)
     form = DeclarationForm()
+    if draft.referrer_kind not in (None, "partner"):
+        # A volunteer or a family member has no manager who quality assures the referral.
+        form.declaration.label.text = (
+            "I confirm that the information in this referral is accurate to the best of my "
+            "knowledge"
+        )
     if form.validate_on_submit() and not missing:
         snapshot = referrals.snapshot_definition(d.id, d.version, d.model_dump(mode="json"))
         try:
@@ -318,6 +393,7 @@ def check() -> str | Response:
                 referral_mail.notify_secretariat(referral)
             session.pop("draft_id", None)
             session["submitted_reference"] = referral.reference
+            session["submitted_to_confirm"] = referral.needs_confirmation
             if _on_behalf():
                 session.pop("on_behalf", None)
                 flash(f"Referral {referral.reference} recorded.", "success")
@@ -338,7 +414,9 @@ def done() -> str | Response:
     reference = session.get("submitted_reference")
     if not reference:
         return redirect(url_for("refer.start"))
-    return render_template("refer/done.html", reference=reference)
+    return render_template(
+        "refer/done.html", reference=reference, to_confirm=session.get("submitted_to_confirm")
+    )
 
 
 @bp.route("/information/<token>", methods=["GET", "POST"])
@@ -385,11 +463,13 @@ class OnBehalfForm(FlaskForm):
 def on_behalf() -> str | Response:
     form = OnBehalfForm()
     if form.validate_on_submit():
-        if "@" not in form.email.data or form.email.data.startswith("@"):
-            form.email.errors = ["Enter an e-mail address in the correct format, like name@example.org"]
+        try:
+            address = referrals.one_address(form.email.data)
+        except ReferralError as exc:
+            form.email.errors = [str(exc)]
         else:
             draft = referrals.start_staff_draft(
-                form.email.data, form_id=FORM_ID, retention_days=_retention()
+                address, form_id=FORM_ID, retention_days=_retention()
             )
             session["draft_id"] = draft.id
             session["on_behalf"] = True

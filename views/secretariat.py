@@ -22,6 +22,7 @@ from storage.models import Referral, Role, User
 from views import mailing
 from views.access import roles_required
 from views.audit import record
+from views.filters import govuk_datetime
 from workflow import clocks, referrals
 from workflow.referrals import STATUSES, ReferralError
 
@@ -40,6 +41,12 @@ class InformationRequestForm(FlaskForm):
         ],
     )
     submit = SubmitField("Send request", widget=GovSubmitInput())
+
+
+class ConfirmReferralForm(FlaskForm):
+    """The business unit confirms a referral made from outside the partner agencies."""
+
+    submit = SubmitField("Confirm this referral", widget=GovSubmitInput())
 
 
 class StatusForm(FlaskForm):
@@ -122,6 +129,7 @@ def index() -> str:
         overdue_clocks=clocks.overdue_clocks(partnership, today), today=today,
         # Each case once: its clocks cannot run until the day they start from is recorded.
         without_start=list({cc.referral.id: cc.referral for cc in without_start}.values()),
+        referred_by=referrals.referred_by,
     )
 
 
@@ -160,7 +168,28 @@ def _referral_page(
         rapid_outside=cspr_panel.name if cspr_panel else partnership.screening_body,
         rapid_source=source_text(partnership, rapid.source) if rapid else None,
         rapid_form=rapid_form,
+        referred_by=referrals.referred_by(ref),
+        referred_by_row=_referred_by_row(ref),
+        confirm_form=ConfirmReferralForm(formdata=None),
     )
+
+
+def _referred_by_row(ref: Referral) -> str:
+    """Who referred, and for a referral from outside the partner agencies whether and by
+    whom the business unit confirmed it."""
+    if ref.referrer_kind is None:
+        return "Not recorded"
+    by = referrals.referred_by(ref)
+    if by is None:
+        return "A professional at a partner agency (work e-mail address)"
+    text = by[:1].upper() + by[1:]
+    if not ref.needs_confirmation:
+        return text
+    if ref.confirmed_at is None:
+        return f"{text}: not confirmed yet"
+    who = Session.get(User, ref.confirmed_by_id) if ref.confirmed_by_id else None
+    when = govuk_datetime(ref.confirmed_at)
+    return f"{text}: confirmed by {who.name if who else 'the business unit'} on {when}"
 
 
 @bp.get("/referrals/<int:referral_id>")
@@ -240,6 +269,25 @@ def record_rapid_review(referral_id: int) -> str | Response | tuple[str, int]:
             flash("Outcome of the rapid review recorded.", "success")
             return redirect(url_for("secretariat.referral", referral_id=ref.id))
     return _referral_page(ref, rapid_form=form), 400
+
+
+@bp.post("/referrals/<int:referral_id>/confirm")
+@roles_required(Role.SECRETARIAT)
+def confirm_referral(referral_id: int) -> Response:
+    """Confirm a referral made by a volunteer, a family member or someone else outside the
+    partner agencies (after checking with them who they are): who and when are kept."""
+    ref = _referral_or_404(referral_id)
+    form = ConfirmReferralForm()
+    if form.validate_on_submit():
+        try:
+            referrals.confirm_referral(
+                ref, by_id=current_user.id, ip=request.remote_addr, route=request.endpoint
+            )
+        except ReferralError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Referral {ref.reference} confirmed.", "success")
+    return redirect(url_for("secretariat.referral", referral_id=ref.id))
 
 
 @bp.post("/referrals/<int:referral_id>/status")

@@ -20,7 +20,9 @@ Definitions used throughout, and shown on the page and in the report:
   latest decision (the meeting's date, or the day it was recorded when it was taken
   outside a meeting), in calendar days and in working days (England and Wales).
 * **Age** is the age at the incident or death, worked out from the date of birth and the
-  date of the incident; failing that the age the referrer gave; failing that the age on
+  date of the incident (the end of the period, when the referrer gave a period); failing
+  that the age the referrer gave (the number in an approximate age such as "about 80");
+  failing that the age on
   the day the referral was received. The bands (:data:`AGE_BANDS`) follow the child's
   stages first (infancy, pre-school, primary, secondary, 16 and 17 — the ages at which
   a DHR can apply) and then the adult bands used in Safeguarding Adults Collection
@@ -47,10 +49,11 @@ from typing import Any
 from sqlalchemy import select
 
 from partnerships import Partnership
-from partnerships.model import OTHER_REVIEW_TYPE_LABELS, SECTOR_LABELS
+from partnerships.model import OTHER_REVIEW_TYPE_LABELS, REFERRER_KIND_WORDS, SECTOR_LABELS
 from storage.db import Session
 from storage.models import Decision, Meeting, Referral
 from workflow.decision_tools import recommendation_options
+from workflow.referral_answers import given_age, incident_day
 from workflow.working_days import LONDON, local_date, working_days_between
 
 NO_DECISION = "No decision yet"
@@ -206,12 +209,12 @@ def _years_between(born: date, on: date) -> int:
 def subject_age(answers: Mapping[str, Any], received: date) -> int | None:
     """The subject's age at the incident (see the module's definitions), or None."""
     born = _iso_date(answers.get("subject_date_of_birth"))
-    incident = _iso_date(answers.get("incident_date"))
+    incident = incident_day(answers)
     if born and incident and incident >= born:
         return _years_between(born, incident)
-    given = answers.get("subject_age")
-    if isinstance(given, int | float) or (isinstance(given, str) and given.strip().isdigit()):
-        return int(given)
+    given = given_age(answers)
+    if given is not None:
+        return given
     if born and received >= born:
         return _years_between(born, received)
     return None
@@ -463,7 +466,10 @@ def annual_review(partnership: Partnership, year: int) -> AnnualReview:
             label = label.removeprefix("the ")
             sectors[label[0].upper() + label[1:]] += 1
         else:
-            typed = _clean(r.referral.referring_agency) or NOT_GIVEN
+            # A volunteer or a family member may name no agency: say who referred.
+            kind = REFERRER_KIND_WORDS.get(r.referral.referrer_kind or "partner")
+            by = kind[0].upper() + kind[1:] if kind and r.referral.referrer_kind != "partner" else ""
+            typed = _clean(r.referral.referring_agency) or by or NOT_GIVEN
             agencies[typed_as.setdefault(typed.lower(), typed)] += 1
             sectors[NOT_MATCHED] += 1
 

@@ -21,6 +21,7 @@ from storage.models import Decision, Referral
 from workflow.meetings.decisions import how_decided
 from workflow.meetings.ratification import put_to_board
 from workflow.meetings.schedule import meeting_panel
+from workflow.referral_answers import incident_day, incident_text, iso_date, years_between
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "document_templates" / "templates"
 
@@ -132,16 +133,18 @@ def _process_label(process: str, partnership: Partnership) -> str:
     return RECOMMENDATION_LABELS.get(process, process.replace("_", " "))
 
 
-def _age(answers: dict[str, Any], on: Any) -> str:
-    born = answers.get("subject_date_of_birth")
-    if not born:
+def _age(answers: dict[str, Any]) -> str:
+    """The subject's age at the incident or death (the end of the period, when a period was
+    given; today, when not known): from the date of birth, else the age or approximate age
+    the referrer gave ("about 80")."""
+    born = iso_date(answers.get("subject_date_of_birth"))
+    if born is None:
         return str(answers.get("subject_age") or "")
-    born_d = date.fromisoformat(born)
-    on_d = date.fromisoformat(on) if isinstance(on, str) and on else date.today()
-    years = on_d.year - born_d.year - ((on_d.month, on_d.day) < (born_d.month, born_d.day))
+    on_d = incident_day(answers) or date.today()
+    years = years_between(born, on_d)
     if years >= 1:
         return str(years)
-    months = (on_d.year - born_d.year) * 12 + on_d.month - born_d.month
+    months = (on_d.year - born.year) * 12 + on_d.month - born.month
     return f"{max(months, 0)} months"
 
 
@@ -227,8 +230,8 @@ def context_for(
             "recipient": HOME_OFFICE,
             "csp_name": board_for_review(partnership, "dhr").name,
             "victim_pseudonym": a.get("subject_first_name", ""),
-            "victim_age": _age(a, a.get("incident_date")),
-            "date_of_death": _d(a.get("incident_date")),
+            "victim_age": _age(a),
+            "date_of_death": incident_text(a),
             "csp_notified_date": _d(referral.received_at),
             "decision_date": meeting_date,
             "decision": "To hold a review" if hold else "Not to hold a review",
@@ -242,8 +245,8 @@ def context_for(
             "recipient": NATIONAL_PANEL,
             "local_authority": partnership.short_name,
             "child_pseudonym": f"Child {(a.get('subject_first_name') or 'A')[0]}",
-            "child_age": _age(a, a.get("incident_date")),
-            "incident_date": _d(a.get("incident_date")),
+            "child_age": _age(a),
+            "incident_date": incident_text(a),
             "notification_date": _d(referral.received_at),
             "rapid_review_date": meeting_date,
             "decision": recommendation,

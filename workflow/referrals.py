@@ -1,9 +1,13 @@
 """Referrals: drafts kept for referrers without accounts, submission, reference numbers.
 
-The referrer proves a work e-mail address at one of the partnership's allowed domains
-with a one-time code, fills the form page by page (answers kept in a draft that can be
-resumed from an e-mailed link), and submits. Submitting turns the draft into a referral
-with a reference like ``RED-2026-0007`` exactly once, however often it is clicked.
+The referrer says who they are (partnership.yaml ``referrers``: a partner agency's
+professional, and where the partnership accepts them a volunteer or a family member),
+proves one e-mail address with a one-time code, fills the form page by page (answers
+kept in a draft that can be resumed from an e-mailed link), and submits. An address at
+one of the partnership's ``referrer_email_domains`` is the fast path for partner agencies;
+anyone else's referral arrives marked for the business unit to confirm. Submitting turns
+the draft into a referral with a reference like ``RED-2026-0007`` exactly once, however
+often it is clicked.
 """
 
 from __future__ import annotations
@@ -11,18 +15,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from partnerships import Partnership
-from partnerships.model import OTHER_REVIEW_TYPE_LABELS, Forwarded
+from partnerships.model import (
+    OTHER_REVIEW_TYPE_LABELS,
+    REFERRER_KIND_CHOICES,
+    REFERRER_KIND_WORDS,
+    Forwarded,
+)
 from storage import audit
 from storage.db import Session, utcnow
 from storage.models import (
@@ -111,20 +122,116 @@ class NewCode:
     code: str
 
 
-def start_draft(
-    partnership: Partnership, email: str, *, form_id: str, secret_key: str, retention_days: int
-) -> NewCode:
-    """Begin a referral for ``email`` and make the one-time code to send to it."""
-    email = email.strip().lower()
-    if not partnership.email_domain_allowed(email):
+# Anything that makes the text more than one bare address: spaces and line breaks, list
+# separators, a display name's angle brackets.
+_NOT_ONE_ADDRESS = re.compile(r"[\s,;<>]")
+
+
+def one_address(text: str | None) -> str:
+    """Exactly one e-mail address, lower case; ReferralError (field "email") otherwise.
+
+    No lists ("a@x.org, b@y.org"), no display names ("Bob <bob@x.org>"), no line breaks,
+    no quoted local parts or IP-address domains: the code goes to this address and the
+    partner-agency check reads its domain, so it must be one address and nothing else.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise ReferralError("Enter your e-mail address", "email")
+    if _NOT_ONE_ADDRESS.search(text) or text.count("@") != 1:
         raise ReferralError(
-            "Enter a work e-mail address at a partner agency, like name@"
-            + partnership.referrer_email_domains[0]
+            "Enter one e-mail address only, like name@example.org, with no name, spaces "
+            "or second address",
+            "email",
         )
+    try:
+        result = validate_email(
+            text,
+            check_deliverability=False,
+            allow_display_name=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+        )
+    except EmailNotValidError as exc:
+        raise ReferralError(
+            "Enter an e-mail address in the correct format, like name@example.org", "email"
+        ) from exc
+    return result.normalized.lower()
+
+
+def referrer_kinds(partnership: Partnership) -> dict[str, str]:
+    """The answers "Who are you?" offers: the kinds the partnership accepts, as labels."""
+    return {k: REFERRER_KIND_CHOICES[k] for k in partnership.referrers.accepted}
+
+
+def _kind_choice(kind: str) -> str:
+    return "‘" + REFERRER_KIND_CHOICES[kind] + "’"
+
+
+def partner_address_message(partnership: Partnership) -> str:
+    """Said to someone claiming to be at a partner agency whose address is not at one of its
+    domains: use the work address, or choose another kind the partnership accepts, or write
+    to the business unit."""
+    like = "name@" + partnership.referrer_email_domains[0]
+    others = [k for k in partnership.referrers.accepted if k != "partner"]
+    unit = f"the business unit at {partnership.secretariat_email}"
+    if not others:
+        return (
+            f"Use your work e-mail address at a partner agency, like {like}. If you are not "
+            f"at a partner agency, contact {unit}"
+        )
+    choose = " or ".join(_kind_choice(k) for k in others)
+    return (
+        f"Use your work e-mail address at a partner agency, like {like}, or choose {choose} "
+        f"if that is who you are. If neither fits, contact {unit}"
+    )
+
+
+def not_accepted_message(partnership: Partnership) -> str:
+    """Said to someone the partnership does not take referrals from through the form."""
+    kinds = [REFERRER_KIND_WORDS[k] for k in partnership.referrers.accepted]
+    words = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    only = "only " if len(kinds) == 1 else ""
+    return (
+        f"{partnership.short_name} takes referrals through this form {only}from {words}. "
+        f"Contact the business unit at {partnership.secretariat_email} to tell them about "
+        "the case"
+    )
+
+
+def referrer_kind_for(partnership: Partnership, address: str, kind: str | None) -> str:
+    """Who the referrer is, as the partnership accepts them; ReferralError otherwise.
+
+    No answer means a partner agency's professional (the question is not asked where the
+    partnership accepts no one else). A partner agency's professional must use an address
+    at one of its domains: that is what spares their referral the business unit's check.
+    """
+    kind = kind or "partner"
+    if kind not in REFERRER_KIND_CHOICES or not partnership.referrers.accepts(kind):
+        raise ReferralError(not_accepted_message(partnership), "kind")
+    if kind == "partner" and not partnership.email_domain_allowed(address):
+        raise ReferralError(partner_address_message(partnership), "email")
+    return kind
+
+
+def start_draft(
+    partnership: Partnership,
+    email: str,
+    *,
+    form_id: str,
+    secret_key: str,
+    retention_days: int,
+    kind: str | None = None,
+) -> NewCode:
+    """Begin a referral for ``email`` by a referrer of ``kind`` (partnership.yaml
+    ``referrers``; None for a partner agency's professional) and make the one-time code
+    to send to the address."""
+    email = one_address(email)
+    kind = referrer_kind_for(partnership, email, kind)
     now = utcnow()
     draft = ReferralDraft(
         id=str(uuid.uuid4()),
         email=email,
+        referrer_kind=kind,
         form_id=form_id,
         answers={},
         created_at=now,
@@ -269,9 +376,14 @@ def create_referral(
     referrer_email: str,
     source: str = "web",
     recorded_by_id: int | None = None,
+    referrer_kind: str | None = None,
 ) -> Referral:
+    """A new referral. One from anyone but a partner agency's professional (a volunteer,
+    a family member) is marked for the business unit to confirm."""
     now = utcnow()
     referral = Referral(
+        referrer_kind=referrer_kind,
+        needs_confirmation=referrer_kind not in (None, "partner"),
         reference=allocate_reference(partnership.reference_prefix, now.year),
         definition_version_id=snapshot.id,
         answers=answers,
@@ -317,12 +429,52 @@ def submit_draft(
         facts=facts,
         snapshot=snapshot,
         referrer_email=draft.email,
+        referrer_kind=draft.referrer_kind,
     )
     draft.referral_id = referral.id
     # Nothing personal stays in the draft once it has become a referral.
     draft.answers = {}
     Session.commit()
     return referral, True
+
+
+def confirm_referral(
+    referral: Referral,
+    *,
+    by_id: int,
+    ip: str | None = None,
+    route: str | None = None,
+) -> None:
+    """The business unit confirms a referral made from outside the partner agencies (a
+    volunteer's, a family member's): who confirmed it and when are kept, and audited."""
+    if not referral.needs_confirmation:
+        raise ReferralError(
+            f"Referral {referral.reference} came from a partner agency: it needs no confirmation"
+        )
+    if referral.confirmed_at is not None:
+        raise ReferralError(f"Referral {referral.reference} was confirmed already")
+    referral.confirmed_at = utcnow()
+    referral.confirmed_by_id = by_id
+    audit.record(
+        actor=f"user:{by_id}",
+        user_id=by_id,
+        action="confirm_referral",
+        object_type="referral",
+        object_id=referral.id,
+        ip=ip,
+        route=route,
+        detail={"referrer_kind": referral.referrer_kind},
+        commit=False,
+    )
+    Session.commit()
+
+
+def referred_by(referral: Referral) -> str | None:
+    """"a volunteer", "a family member or friend": who referred, when not a partner agency's
+    professional (None for those, and for referrals recorded before this was asked)."""
+    if referral.referrer_kind in (None, "partner"):
+        return None
+    return REFERRER_KIND_WORDS.get(referral.referrer_kind, referral.referrer_kind)
 
 
 # -- more information from the referrer ----------------------------------------------------

@@ -82,6 +82,11 @@ def _people(answers: dict[str, Any]) -> list[tuple[str, str, str | None]]:
         people.append(("subject", subject, dob))
     if answers.get("subject_other_names"):
         people.append(("subject", str(answers["subject_other_names"]), dob))
+    if answers.get("next_of_kin_name"):
+        # Version 2 of the referral form asks for the next of kin on a page of its own.
+        people.append(
+            ("other_person", str(answers["next_of_kin_name"]), answers.get("next_of_kin_date_of_birth"))
+        )
     for person in answers.get("other_persons") or []:
         if isinstance(person, dict) and person.get("name"):
             people.append(("other_person", str(person["name"]), person.get("date_of_birth")))

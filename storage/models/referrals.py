@@ -60,6 +60,9 @@ class ReferralDraft(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Who the referrer said they are at the start ("partner", "volunteer", "family",
+    # "other": partnership.yaml ``referrers``); None for a draft the business unit keys in.
+    referrer_kind: Mapped[str | None] = mapped_column(String(20))
     # Set once submitted: a second submit of the same draft returns this referral.
     referral_id: Mapped[int | None] = mapped_column(
         ForeignKey("referrals.id", ondelete="SET NULL"), unique=True
@@ -120,6 +123,13 @@ class Referral(Base):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     definition_version: Mapped[FormDefinitionVersion] = relationship()
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Referred from outside the partner agencies and not yet confirmed by the business
+        unit: the referral is read and screened as any other, with this flag shown."""
+        return bool(self.needs_confirmation) and self.confirmed_at is None
+
     information_requests: Mapped[list[InformationRequest]] = relationship(
         back_populates="referral", order_by="InformationRequest.id", cascade="all, delete-orphan"
     )

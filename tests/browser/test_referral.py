@@ -43,10 +43,10 @@ def start(j: Journey, server, address: str, *, check: bool = True, empty_first: 
         j.check("email")
     if empty_first:
         j.submit("Send the code")
-        assert "Enter your work e-mail address" in j.error_summary()
+        assert "Enter your e-mail address" in j.error_summary()
         j.check("email-error")
     sent_before = len(outbox(server.instance))
-    page.get_by_label("Your work e-mail address").fill(address)
+    page.get_by_label("Your e-mail address").fill(address)
     j.submit("Send the code")
     assert j.path() == "/refer/confirm"
     if check:
@@ -170,7 +170,7 @@ def test_referral_with_the_keyboard_alone(journey, live_server) -> None:  # type
     assert focused(page)["inSummary"]
     assert_focus_visible(page)
     j.check("email-error")
-    tab_to(page, by_text("Enter your work e-mail address"))
+    tab_to(page, by_text("Enter your e-mail address"))
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.id === 'email'")
     assert_focus_visible(page)
@@ -259,7 +259,7 @@ def test_referral_journey_reflows_at_400_percent_zoom(new_journey, live_server) 
     j.submit("Send the code")
     assert_reflows(j, "email-error")
     sent_before = len(outbox(live_server.instance))
-    page.get_by_label("Your work e-mail address").fill(address)
+    page.get_by_label("Your e-mail address").fill(address)
     j.submit("Send the code")
     assert_reflows(j, "security-code")
     code = re.search(r"\b(\d{6})\b", body(wait_for_mail(live_server.instance, address, sent_before))).group(1)

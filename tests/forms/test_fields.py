@@ -264,6 +264,7 @@ def test_date_compared_with_an_answer_on_an_earlier_page(referral: FormDefinitio
         {
             "subject_first_name": "A",
             "subject_last_name": "B",
+            "subject_date_of_birth_known": "yes",
             "subject_date_of_birth": ["11", "1", "2026"],
         },
         answers=earlier,

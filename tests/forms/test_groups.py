@@ -21,11 +21,18 @@ def test_group_starts_with_its_minimum_number_of_items(sample: FormDefinition) -
     assert len(form.people.entries) == 1
 
 
-def test_referral_starts_with_the_next_of_kin(referral: FormDefinition) -> None:
+def test_referral_asks_for_the_next_of_kin_first_and_others_are_optional(
+    referral: FormDefinition,
+) -> None:
+    """Appendix E: "next of kin / nearest relative / nearest relevant person", then other
+    family members or friends "as required": the next of kin may be none known."""
+    kin = referral.question("next_of_kin_known")
+    assert [o.label for o in kin.choice_options] == ["Yes", "None known"]
+    assert referral.page("next_of_kin_details").show_if.equals == "yes"
     form = build_page_form(referral, "other_persons", {})
-    assert len(form.other_persons.entries) == 1
+    assert len(form.other_persons.entries) == 0
     html = render_page(form, referral, "other_persons")
-    assert "Person 1: next of kin, nearest relative or nearest relevant person" in html
+    assert "Add a person" in html
 
 
 def test_add_another_adds_an_empty_item_without_showing_errors(sample: FormDefinition) -> None:

@@ -228,7 +228,7 @@ def test_referral_has_every_field_of_the_paper_form(referral: FormDefinition) ->
         "Last name",
         "Other names used",
         "Date of birth",
-        "Age",
+        "Age or approximate age",
         "Gender",
         "Ethnicity",
         "Disability",

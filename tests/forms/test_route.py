@@ -10,6 +10,7 @@ REFERRAL_PAGES = [
     "subject",
     "subject_health",
     "subject_home",
+    "next_of_kin",
     "other_persons",
     "agency_contact",
     "agency_status",
@@ -46,8 +47,10 @@ def test_progress_counts_only_the_pages_shown(sample: FormDefinition) -> None:
 
 
 def test_referral_progress(referral: FormDefinition) -> None:
-    assert progress(referral, "context", {}) == (1, 11)
-    assert progress(referral, "referrer_review", {}) == (11, 11)
+    assert progress(referral, "context", {}) == (1, 12)
+    assert progress(referral, "referrer_review", {}) == (12, 12)
+    # Knowing a next of kin adds the page for their details.
+    assert progress(referral, "referrer_review", {"next_of_kin_known": "yes"}) == (13, 13)
 
 
 def test_the_form_starts_on_its_first_page(referral: FormDefinition) -> None:

@@ -13,16 +13,18 @@ ANSWERS: dict[str, Any] = {
     "referral_date": "2026-03-03",
     "review_types": ["sar", "dhr"],
     "reason_summary": "Line one\n<b>line two</b>",
+    "incident_date_known": "date",
     "incident_date": "2026-02-14",
     "subject_died": "yes",
     "subject_first_name": "Alex",
     "subject_last_name": "Doe",
+    "subject_date_of_birth_known": "yes",
     "subject_date_of_birth": "1970-01-01",
     "subject_nhs_number": "9434765919",
-    "subject_age": 56,
     "post_mortem_result": "Awaited",
     "subject_home_address": "1 High Road",
     "subject_housing_tenure": "social_rented",
+    "next_of_kin_known": "none_known",
     "other_persons": [
         {"name": "Jo Doe", "relationship": "Sister", "date_of_birth": "1972-05-09"},
         {"name": "Sam Roe"},
@@ -62,14 +64,17 @@ def test_nhs_number_is_shown_in_three_groups(referral: FormDefinition) -> None:
 
 def test_each_item_of_a_group_is_a_row_with_its_item_label(referral: FormDefinition) -> None:
     r = rows(referral, ANSWERS)
-    kin = r["Person 1: next of kin, nearest relative or nearest relevant person"]
+    first = r["Person 1: other relevant person, family member or friend"]
     assert (
-        kin.value_text == "Name: Jo Doe\nDate of birth: 9 May 1972\nRelationship to subject: Sister"
+        first.value_text == "Name: Jo Doe\nDate of birth: 9 May 1972\nRelationship to subject: Sister"
     )
-    assert kin.anchor == "other_persons-0"
+    assert first.anchor == "other_persons-0"
     assert (
         r["Person 2: other relevant person, family member or friend"].value_text == "Name: Sam Roe"
     )
+    # No next of kin known: said so, and no page of details.
+    assert r[referral.question("next_of_kin_known").label].value_text == "None known"
+    assert "next_of_kin_details" not in [s.page_id for s in summary(referral, ANSWERS)]
 
 
 def test_unanswered_optional_questions_say_not_provided(referral: FormDefinition) -> None:

@@ -38,7 +38,7 @@ def test_names_match_case_insensitively_in_any_order() -> None:
 
 def test_subject_and_other_persons_are_found_and_dob_narrows(app) -> None:  # type: ignore[no-untyped-def]
     first = make_referral(app, 0)  # Arthur Ellis, daughter Karen Ellis
-    make_referral(app, 0, subject_first_name="Someone", subject_last_name="Else", other_persons=[])
+    make_referral(app, 0, subject_first_name="Someone", subject_last_name="Else", next_of_kin_name=None)
     assert [r.id for r, _ in subject_access.find("arthur ellis").referrals] == [first.id]
     karen = subject_access.find("KAREN ELLIS")
     assert [r.id for r, _ in karen.referrals] == [first.id]
@@ -51,7 +51,7 @@ def test_subject_and_other_persons_are_found_and_dob_narrows(app) -> None:  # ty
 
 def test_admin_downloads_one_archive_with_json_files_and_readme(app, staff) -> None:  # type: ignore[no-untyped-def]
     referral = make_referral(app, 0)
-    make_referral(app, 0, subject_first_name="Someone", subject_last_name="Else", other_persons=[])
+    make_referral(app, 0, subject_first_name="Someone", subject_last_name="Else", next_of_kin_name=None)
     req, ret = _with_pdf_return(app, referral)
     client = Client(app)
     client.sign_in(staff["secretariat"].email)

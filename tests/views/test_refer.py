@@ -98,7 +98,9 @@ def test_referrer_completes_the_journey_and_the_secretariat_sees_it(app, staff) 
     assert referral.reference == reference
     assert referral.answers["subject_nhs_number"] == "9434765919"
     assert referral.review_types == ["sar"]
-    assert referral.definition_version.version == 1
+    assert referral.definition_version.version == 2
+    # A work address at a partner agency's domain: the fast path, nothing to confirm.
+    assert referral.referrer_kind == "partner" and referral.needs_confirmation is False
 
     mails = outbox(app)
     ack = next(m for m in mails if m["Subject"] == f"Referral {reference} received")
@@ -162,12 +164,12 @@ def test_save_and_return_by_the_emailed_link(app) -> None:  # type: ignore[no-un
     Client(app).get(link.replace("http://localhost", ""), status=404)
 
 
-def test_email_outside_the_allowed_domains_is_refused(app) -> None:  # type: ignore[no-untyped-def]
+def test_email_outside_the_allowed_domains_is_refused_for_a_partner(app) -> None:  # type: ignore[no-untyped-def]
     client = Client(app)
     client.get("/refer/email")
     response = client.post("/refer/email", {"email": "someone@gmail.com"}, status=200)
     page = response.get_data(as_text=True)
-    assert "Enter a work e-mail address at a partner agency, like name@redbridge.gov.uk" in page
+    assert "Use your work e-mail address at a partner agency, like name@redbridge.gov.uk" in page
     assert 'href="#email"' in page
     assert Session.scalar(select(func.count(ReferralDraft.id))) == 0
 

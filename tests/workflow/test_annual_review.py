@@ -343,3 +343,11 @@ def test_a_partnership_reporting_from_april_to_march_gets_its_own_years(app) -> 
     assert ar.annual_review(REDBRIDGE, 2026).label == "2026"
     context = ar.report_context(april, review, date(2027, 4, 2))
     assert context["year"] == "2026 to 2027" and context["period"] == "1 April 2026 to 31 March 2027"
+
+
+def test_an_approximate_age_and_a_period_give_the_age_band() -> None:
+    received = date(2026, 1, 1)
+    assert ar.subject_age({"subject_age": "about 80"}, received) == 80
+    assert ar.subject_age({"subject_age": "not known"}, received) is None
+    period = {"subject_date_of_birth": "2000-06-02", "incident_period_from": "2025-01-01", "incident_period_to": "2025-06-02"}
+    assert ar.subject_age(period, received) == 25

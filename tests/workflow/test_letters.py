@@ -83,3 +83,31 @@ def test_letters_are_downloaded_by_the_secretariat_only(app, staff) -> None:  # 
     response = client.get(f"/secretariat/decisions/{decision.id}/letters/home_office.docx")
     assert "Home Office" in _text(response.data)
     client.get(f"/secretariat/decisions/{decision.id}/letters/national_panel.docx", status=404)
+
+
+def test_letters_say_what_is_not_known_of_the_incident_and_the_age(app) -> None:  # type: ignore[no-untyped-def]
+    """Referral form version 2: an incident over a period or at an unknown time, and an
+    approximate age instead of a date of birth, reach the letters as the referrer gave them."""
+    partnership = app.extensions["partnership"]
+    period = make_referral(
+        app, 2, incident_date=None, incident_date_known="period",
+        incident_period_from="2025-01-01", incident_period_to="2025-03-31",
+        subject_date_of_birth="1992-06-01",
+    )
+    decision = Decision(referral_id=period.id, recommendation="statutory_dhr", rationale="Met.")
+    Session.add(decision)
+    Session.commit()
+    ctx = letters.context_for("home_office", decision, period, partnership, sender_name="S")
+    assert ctx["date_of_death"] == "Between 1 January 2025 and 31 March 2025"
+    assert ctx["victim_age"] == "32"  # at the end of the period
+
+    unknown = make_referral(
+        app, 1, incident_date=None, incident_date_known="not_known",
+        subject_date_of_birth=None, subject_date_of_birth_known="not_known", subject_age="about 2",
+    )
+    decision = Decision(referral_id=unknown.id, recommendation="statutory_cspr", rationale="Met.")
+    Session.add(decision)
+    Session.commit()
+    ctx = letters.context_for("national_panel", decision, unknown, partnership, sender_name="S")
+    assert ctx["incident_date"] == "Not known"
+    assert ctx["child_age"] == "about 2"

@@ -31,14 +31,17 @@ def _verified_draft(redbridge, app):  # type: ignore[no-untyped-def]
     return new.draft
 
 
-def test_referrer_email_must_be_at_an_allowed_domain(app, redbridge) -> None:  # type: ignore[no-untyped-def]
+def test_a_partner_agency_referrer_must_use_an_allowed_domain(app, redbridge) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ReferralError) as exc:
         referrals.start_draft(
             redbridge, "someone@gmail.com", form_id="referral", secret_key=SECRET, retention_days=28
         )
     assert str(exc.value) == (
-        "Enter a work e-mail address at a partner agency, like name@redbridge.gov.uk"
+        "Use your work e-mail address at a partner agency, like name@redbridge.gov.uk, or "
+        "choose \u2018A volunteer\u2019 if that is who you are. If neither fits, contact the "
+        "business unit at RedbridgeOnePanel@redbridge.gov.uk"
     )
+    assert exc.value.field == "email"
     assert db.Session.scalar(select(func.count(ReferralDraft.id))) == 0
 
 
@@ -147,3 +150,88 @@ def test_definition_snapshot_is_reused_and_changes_make_a_new_one(app) -> None: 
     b = referrals.snapshot_definition("referral", 1, {"id": "referral", "pages": [1]})
     c = referrals.snapshot_definition("referral", 1, {"id": "referral", "pages": [1, 2]})
     assert a.id == b.id and c.id != a.id
+
+
+# -- who may refer ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("  Rita.Worker@NELFT.nhs.uk ", "rita.worker@nelft.nhs.uk"),
+        ("val.unteer@gmail.com", "val.unteer@gmail.com"),
+    ],
+)
+def test_one_address_is_read_in_lower_case(text: str, expected: str) -> None:
+    assert referrals.one_address(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("attacker@evil.example, victim@nhs.net", "Enter one e-mail address only"),
+        ("victim@nhs.net,attacker@evil.example", "Enter one e-mail address only"),
+        ("Victim <victim@nhs.net>", "Enter one e-mail address only"),
+        ("victim@nhs.net\r\nBcc: attacker@evil.example", "Enter one e-mail address only"),
+        ("victim@@nhs.net", "Enter one e-mail address only"),
+        ('"victim"@nhs.net', "Enter an e-mail address in the correct format"),
+        ("victim@[10.0.0.1]", "Enter an e-mail address in the correct format"),
+        ("victim@nhs", "Enter an e-mail address in the correct format"),
+        ("", "Enter your e-mail address"),
+    ],
+)
+def test_anything_but_one_address_is_refused(text: str, message: str) -> None:
+    with pytest.raises(ReferralError, match=message) as exc:
+        referrals.one_address(text)
+    assert exc.value.field == "email"
+
+
+def test_a_list_of_addresses_cannot_borrow_a_partner_domain(app, redbridge) -> None:  # type: ignore[no-untyped-def]
+    """``email_domain_allowed`` reads the text after the last "@": "attacker@evil.example,
+    victim@nhs.net" would pass it, so the address is parsed as one address first."""
+    assert redbridge.email_domain_allowed("attacker@evil.example, victim@nhs.net")
+    with pytest.raises(ReferralError, match="Enter one e-mail address only"):
+        referrals.start_draft(
+            redbridge, "attacker@evil.example, victim@nhs.net", form_id="referral",
+            secret_key=SECRET, retention_days=28, kind="partner",
+        )
+    assert db.Session.scalar(select(func.count(ReferralDraft.id))) == 0
+
+
+def test_a_volunteers_referral_waits_for_confirmation_and_is_confirmed_once(app, redbridge) -> None:  # type: ignore[no-untyped-def]
+    new = referrals.start_draft(
+        redbridge, "val.unteer@gmail.com", form_id="referral", secret_key=SECRET,
+        retention_days=28, kind="volunteer",
+    )
+    assert new.draft.referrer_kind == "volunteer"
+    referrals.verify_code(new.draft, new.code, SECRET)
+    snap = referrals.snapshot_definition("referral", 2, {"id": "referral", "version": 2})
+    referral, _ = referrals.submit_draft(redbridge, new.draft.id, facts=FACTS, snapshot=snap)
+    assert (referral.referrer_kind, referral.needs_confirmation) == ("volunteer", True)
+    assert referral.awaiting_confirmation
+    assert referrals.referred_by(referral) == "a volunteer"
+    referrals.confirm_referral(referral, by_id=None)  # type: ignore[arg-type]
+    assert referral.confirmed_at is not None and not referral.awaiting_confirmation
+    with pytest.raises(ReferralError, match="was confirmed already"):
+        referrals.confirm_referral(referral, by_id=None)  # type: ignore[arg-type]
+
+
+def test_a_partners_referral_needs_no_confirmation(app, redbridge) -> None:  # type: ignore[no-untyped-def]
+    draft = _verified_draft(redbridge, app)
+    assert draft.referrer_kind == "partner"
+    snap = referrals.snapshot_definition("referral", 2, {"id": "referral", "version": 2})
+    referral, _ = referrals.submit_draft(redbridge, draft.id, facts=FACTS, snapshot=snap)
+    assert (referral.referrer_kind, referral.needs_confirmation) == ("partner", False)
+    assert referrals.referred_by(referral) is None
+    with pytest.raises(ReferralError, match="needs no confirmation"):
+        referrals.confirm_referral(referral, by_id=None)  # type: ignore[arg-type]
+
+
+def test_a_volunteer_may_use_a_partner_agency_address_and_still_says_who_they_are(app, redbridge) -> None:  # type: ignore[no-untyped-def]
+    """The answer to "Who are you?" is kept: a hospital volunteer with an nhs.net address is
+    a volunteer, and the business unit confirms the referral."""
+    new = referrals.start_draft(
+        redbridge, "v.helper@nhs.net", form_id="referral", secret_key=SECRET,
+        retention_days=28, kind="volunteer",
+    )
+    assert new.draft.referrer_kind == "volunteer"
