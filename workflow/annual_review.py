@@ -53,7 +53,7 @@ from partnerships.model import OTHER_REVIEW_TYPE_LABELS, REFERRER_KIND_WORDS, SE
 from storage.db import Session
 from storage.models import Decision, Meeting, Referral
 from workflow.decision_tools import recommendation_options
-from workflow.referral_answers import given_age, incident_day
+from workflow.referral_answers import given_age, incident_day, iso_date, years_between
 from workflow.working_days import LONDON, local_date, working_days_between
 
 NO_DECISION = "No decision yet"
@@ -191,32 +191,17 @@ def age_band(age: int | None) -> str:
     return NOT_KNOWN
 
 
-def _iso_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _years_between(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 def subject_age(answers: Mapping[str, Any], received: date) -> int | None:
     """The subject's age at the incident (see the module's definitions), or None."""
-    born = _iso_date(answers.get("subject_date_of_birth"))
+    born = iso_date(answers.get("subject_date_of_birth"))
     incident = incident_day(answers)
     if born and incident and incident >= born:
-        return _years_between(born, incident)
+        return years_between(born, incident)
     given = given_age(answers)
     if given is not None:
         return given
     if born and received >= born:
-        return _years_between(born, received)
+        return years_between(born, received)
     return None
 
 

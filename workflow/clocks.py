@@ -32,6 +32,7 @@ from partnerships import Partnership
 from partnerships.model import SourceRef
 from storage.db import Session
 from storage.models import ClockReminder, Decision, Referral
+from workflow.referral_answers import iso_date, years_between
 from workflow.working_days import add_working_days, working_days_between
 
 SERIOUS_INCIDENT = "serious_incident"
@@ -196,29 +197,17 @@ class Clock:
 # -- which clocks a case runs ----------------------------------------------------------------
 
 
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def subject_is_a_child(referral: Referral) -> bool:
     """The subject was under 18 on the day of the incident (or on the day of the referral),
     where the referral gives a date of birth."""
     answers = referral.answers or {}
-    born = _as_date(answers.get("subject_date_of_birth"))
+    born = iso_date(answers.get("subject_date_of_birth"))
     if born is None:
         return False
-    on = _as_date(answers.get("incident_date")) or _as_date(answers.get("referral_date"))
+    on = iso_date(answers.get("incident_date")) or iso_date(answers.get("referral_date"))
     if on is None:
         return False
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return age < 18
+    return years_between(born, on) < 18
 
 
 def is_child_case(referral: Referral, decision: Decision | None = None) -> bool:

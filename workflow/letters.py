@@ -18,6 +18,7 @@ from document_templates.contexts import CONTRACTS
 from document_templates.render import render_docx
 from partnerships import Partnership
 from storage.models import Decision, Referral
+from workflow.letterhead import letterhead
 from workflow.meetings.decisions import how_decided
 from workflow.meetings.ratification import put_to_board
 from workflow.meetings.schedule import meeting_panel
@@ -110,13 +111,7 @@ def letters_for(decision: Decision, referral: Referral) -> list[Letter]:
 
 def _letterhead(partnership: Partnership, sender_name: str, panel_name: str) -> dict[str, Any]:
     return {
-        "partnership": {
-            "name": partnership.name,
-            "address": ", ".join(partnership.address),
-            "telephone": "",
-            "email": str(partnership.secretariat_email),
-        },
-        "panel_name": f"{partnership.short_name} {panel_name}",
+        **letterhead(partnership, panel_name),
         "sender": {
             "name": sender_name,
             "role": "Partnership Business Unit",

@@ -48,6 +48,7 @@ from storage.models import (
     ScreeningRequest,
     TrackedReview,
 )
+from workflow.letterhead import letterhead
 from workflow.meetings.schedule import meeting_panel
 
 THINK_FAMILY = (
@@ -360,13 +361,7 @@ def pack_parts(meeting: Meeting, partnership: Partnership) -> tuple[list[PartOfP
 def cover_context(meeting: Meeting, partnership: Partnership) -> dict[str, Any]:
     when = meeting.start_time.strftime("%H:%M") if meeting.start_time else ""
     return {
-        "partnership": {
-            "name": partnership.name,
-            "address": ", ".join(partnership.address),
-            "telephone": "",
-            "email": str(partnership.secretariat_email),
-        },
-        "panel_name": f"{partnership.short_name} {meeting_panel(partnership, meeting).name}",
+        **letterhead(partnership, meeting_panel(partnership, meeting).name),
         "pack_title": "Meeting papers",
         "meeting": {
             "date": f"{meeting.date:%A} {meeting.date.day} {meeting.date:%B %Y}",

@@ -15,6 +15,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from workflow.subject_age import years_between
+
+__all__ = ["iso_date", "incident_day", "incident_text", "given_age", "years_between"]
+
 NOT_KNOWN = "Not known"
 
 
@@ -75,5 +79,3 @@ def given_age(answers: Mapping[str, Any]) -> int | None:
     return None
 
 
-def years_between(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -13,6 +13,7 @@ from partnerships import Partnership
 from storage.db import Session
 from storage.files import FileStore
 from storage.models import Action, Decision, Meeting
+from workflow.letterhead import letterhead
 from workflow.meetings.attendance import (
     ATTENDANCE_ROLES,
     ATTENDANCE_STATUSES,
@@ -53,13 +54,7 @@ def _common(partnership: Partnership, meeting: Meeting) -> dict[str, Any]:
     else:
         when = ""
     return {
-        "partnership": {
-            "name": partnership.name,
-            "address": ", ".join(partnership.address),
-            "telephone": "",
-            "email": str(partnership.secretariat_email),
-        },
-        "panel_name": f"{partnership.short_name} {panel.name}",
+        **letterhead(partnership, panel.name),
         "meeting": {"date": _long_date(meeting.date), "time": when, "venue": meeting.location or ""},
         "think_family_statement": THINK_FAMILY if panel.meetings.think_family_statement else "",
         "next_meeting_date": _long_date(_next_meeting(partnership, meeting)),

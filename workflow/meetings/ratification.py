@@ -102,17 +102,7 @@ def ratify(
             "outcome before the board's ratification",
             field="outcome",
         )
-    if on is None:
-        raise MeetingError("Enter the date of the board's decision", field="on")
-    decided = decision_date(decision)
-    if on < decided:
-        raise MeetingError(
-            f"The date of the board's decision must be on or after the date of the panel's "
-            f"decision, {decided.day} {decided:%B %Y}",
-            field="on",
-        )
-    if on > today:
-        raise MeetingError("The date of the board's decision must be today or in the past", field="on")
+    _check_date_since_decision(decision, on, today, "the date of the board's decision", "the panel's decision")
     before = put_to_board(decision)
     labels = recommendations()
     if outcome == "changed":
@@ -247,6 +237,24 @@ def decision_date(decision: Decision) -> date:
     return recorded
 
 
+def _check_date_since_decision(
+    decision: Decision, on: date | None, today: date, what: str, since: str
+) -> None:
+    """``on`` (``what``, e.g. "the date the notification was sent") is given, on or after the
+    day of the decision (``since``) and not in the future; the message names the field."""
+    if on is None:
+        raise MeetingError(f"Enter {what}", field="on")
+    decided = decision_date(decision)
+    if on < decided:
+        raise MeetingError(
+            f"{what[0].upper()}{what[1:]} must be on or after the date of {since}, "
+            f"{decided.day} {decided:%B %Y}",
+            field="on",
+        )
+    if on > today:
+        raise MeetingError(f"{what[0].upper()}{what[1:]} must be today or in the past", field="on")
+
+
 def record_notification(decision: Decision, key: str, on: date | None, *, today: date | None = None) -> Notification:
     """Record the day a notification was sent; it may not be before the decision or in the future."""
     today = today or date.today()
@@ -254,17 +262,7 @@ def record_notification(decision: Decision, key: str, on: date | None, *, today:
     notification = wanted.get(key)
     if notification is None:
         raise MeetingError("This decision does not need that notification", field="on")
-    if on is None:
-        raise MeetingError("Enter the date the notification was sent", field="on")
-    decided = decision_date(decision)
-    if on < decided:
-        raise MeetingError(
-            f"The date the notification was sent must be on or after the date of the decision, "
-            f"{decided.day} {decided:%B %Y}",
-            field="on",
-        )
-    if on > today:
-        raise MeetingError("The date the notification was sent must be today or in the past", field="on")
+    _check_date_since_decision(decision, on, today, "the date the notification was sent", "the decision")
     setattr(decision, notification.column, on)
     Session.commit()
     return notification
