@@ -123,10 +123,12 @@ def index() -> str:
     record("view", "referral_log", detail={"count": len(rows)})
     partnership = current_app.extensions["partnership"]
     today = date.today()
-    without_start = clocks.clocks_without_start(partnership)
+    # The open cases' clocks are read once for both lists.
+    case_clocks = clocks.open_clocks(partnership)
+    without_start = clocks.clocks_without_start(partnership, case_clocks)
     return render_template(
         "secretariat/index.html", referrals=rows, statuses=STATUSES, status=status,
-        overdue_clocks=clocks.overdue_clocks(partnership, today), today=today,
+        overdue_clocks=clocks.overdue_clocks(partnership, today, case_clocks), today=today,
         # Each case once: its clocks cannot run until the day they start from is recorded.
         without_start=list({cc.referral.id: cc.referral for cc in without_start}.values()),
         referred_by=referrals.referred_by,

@@ -404,15 +404,20 @@ def open_clocks(partnership: Partnership) -> list[CaseClock]:
     ]
 
 
-def overdue_clocks(partnership: Partnership, today: date) -> list[CaseClock]:
-    """The statutory steps not done by their due date, of cases still open, soonest due first."""
-    found = [cc for cc in open_clocks(partnership) if cc.clock.overdue(today)]
+def overdue_clocks(
+    partnership: Partnership, today: date, case_clocks: list[CaseClock] | None = None
+) -> list[CaseClock]:
+    """The statutory steps not done by their due date, of cases still open, soonest due first
+    (of ``case_clocks`` when the caller has read them already)."""
+    found = [cc for cc in (open_clocks(partnership) if case_clocks is None else case_clocks) if cc.clock.overdue(today)]
     return sorted(found, key=lambda cc: (cc.clock.due_on, cc.referral.reference))
 
 
-def clocks_without_start(partnership: Partnership) -> list[CaseClock]:
+def clocks_without_start(
+    partnership: Partnership, case_clocks: list[CaseClock] | None = None
+) -> list[CaseClock]:
     """Open cases' clocks that cannot run because the day they start from is not recorded."""
-    return [cc for cc in open_clocks(partnership) if cc.clock.needs_start]
+    return [cc for cc in (open_clocks(partnership) if case_clocks is None else case_clocks) if cc.clock.needs_start]
 
 
 @dataclass(frozen=True)
